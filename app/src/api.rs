@@ -1,0 +1,50 @@
+//! The server functions: the only way the UI reads or changes data. Each one is a thin shell over
+//! `crate::service`, which checks session, right 090201 and the feature flag on every call.
+
+use leptos::prelude::*;
+
+use crate::model::{AdminInfo, ConsoleError, CreatedToken, EligibleUser, TokenRow};
+
+#[server(endpoint = "current_admin")]
+pub async fn current_admin() -> Result<AdminInfo, ConsoleError> {
+    crate::service::respond(crate::service::current_admin().await)
+}
+
+#[server(endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<TokenRow>, ConsoleError> {
+    crate::service::respond(crate::service::list_tokens().await)
+}
+
+#[server(endpoint = "eligible_users")]
+pub async fn eligible_users() -> Result<Vec<EligibleUser>, ConsoleError> {
+    crate::service::respond(crate::service::eligible_users().await)
+}
+
+#[server(endpoint = "create_token")]
+pub async fn create_token(
+    user_id: String,
+    name: String,
+    expiration: String,
+) -> Result<CreatedToken, ConsoleError> {
+    crate::service::respond(crate::service::create_token(&user_id, &name, &expiration).await)
+}
+
+#[server(endpoint = "remove_token")]
+pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
+    crate::service::respond(crate::service::remove_token(id).await)
+}
+
+#[server(endpoint = "delete_token")]
+pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
+    crate::service::respond(crate::service::delete_token(id).await)
+}
+
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String) -> Result<(), ConsoleError> {
+    crate::service::login(&login, &password).await
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), ConsoleError> {
+    crate::service::respond(crate::service::logout().await)
+}

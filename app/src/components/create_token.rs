@@ -1,0 +1,98 @@
+//! "Create an API token": user, token name, expiration date. Errors stay inline and the dialog
+//! keeps what was typed.
+
+use leptos::prelude::*;
+
+use crate::api::{eligible_users, CreateToken};
+use crate::model::Field;
+
+#[component]
+pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>) -> impl IntoView {
+    let users = Resource::new(|| (), |_| eligible_users());
+    let error = move || action.value().get().and_then(Result::err);
+    let error_for = move |field: Field| {
+        move || {
+            error()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })
+        }
+    };
+    let general_error = move || {
+        error()
+            .filter(|e| e.field().is_none())
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    };
+    let invalid = move |field: Field| {
+        move || {
+            error()
+                .is_some_and(|e| e.field() == Some(field))
+                .to_string()
+        }
+    };
+
+    view! {
+        <div class="backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="create-token-title">
+                <h2 id="create-token-title">"Create an API token"</h2>
+                <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+                    {move || Suspend::new(async move {
+                        let users = match users.await {
+                            Ok(users) => users,
+                            Err(e) => return view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        };
+                        view! {
+                            <ActionForm action=action attr:class="form">
+                                <label for="token-user">"User"</label>
+                                <select id="token-user" name="user_id" aria-invalid=invalid(Field::User)>
+                                    <option value="">"Select a technical user"</option>
+                                    {users
+                                        .into_iter()
+                                        .map(|u| {
+                                            view! {
+                                                <option value=u.id.to_string()>
+                                                    {format!("{} ({})", u.name, u.login)}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                                {error_for(Field::User)}
+                                <label for="token-name">"Token name"</label>
+                                <input
+                                    id="token-name"
+                                    name="name"
+                                    maxlength="100"
+                                    autocomplete="off"
+                                    aria-invalid=invalid(Field::Name)
+                                />
+                                {error_for(Field::Name)}
+                                <label for="token-expiration">"Expiration date"</label>
+                                <input
+                                    id="token-expiration"
+                                    name="expiration"
+                                    type="date"
+                                    aria-describedby="token-expiration-help"
+                                    aria-invalid=invalid(Field::Expiration)
+                                />
+                                <p id="token-expiration-help" class="help">
+                                    "Empty means today. The token can no longer be used once this date has passed."
+                                </p>
+                                {error_for(Field::Expiration)}
+                                {general_error}
+                                <div class="dialog-actions">
+                                    <button type="button" on:click=move |_| open.set(false)>
+                                        "Cancel"
+                                    </button>
+                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                        "Create"
+                                    </button>
+                                </div>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    })}
+                </Suspense>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,11 @@
+pub mod confirm;
+pub mod create_token;
+pub mod delete_token;
+pub mod icons;
+pub mod login;
+pub mod not_found;
+pub mod remove_token;
+pub mod shell;
+pub mod token_reveal;
+pub mod tokens_page;
+pub mod tokens_table;

@@ -1,0 +1,79 @@
+//! The console frame: title, navigation Security > API tokens, "Log out". It also decides who
+//! may see the page: no session → the login page; no right 090201 → a 403 page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+
+use crate::api::{current_admin, Logout};
+use crate::model::ConsoleError;
+
+#[component]
+fn LogoutButton() -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <ActionForm action=logout attr:class="logout">
+            <button type="submit">"Log out"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
+    let admin = Resource::new(|| (), |_| current_admin());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match admin.await {
+                        Ok(admin) => {
+                            view! {
+                                <header class="topbar">
+                                    <span class="product">"Administration console"</span>
+                                    <span class="who" title=admin.login.clone()>{admin.name.clone()}</span>
+                                    <LogoutButton />
+                                </header>
+                                <div class="layout">
+                                    <nav class="sidebar" aria-label="Administration console">
+                                        <ul>
+                                            <li>
+                                                <span class="nav-group">"Security"</span>
+                                                <ul>
+                                                    <li>
+                                                        <A href="/security/api-tokens">"API tokens"</A>
+                                                    </li>
+                                                </ul>
+                                            </li>
+                                        </ul>
+                                    </nav>
+                                    <main class="content">{children()}</main>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(ConsoleError::NotLoggedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(error @ ConsoleError::Forbidden) => {
+                            view! {
+                                <main class="standalone">
+                                    <h1>"403 — Access denied"</h1>
+                                    <p>{error.to_string()}</p>
+                                    <LogoutButton />
+                                </main>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => {
+                            view! {
+                                <main class="standalone">
+                                    <h1>"Administration console"</h1>
+                                    <p role="alert">{error.to_string()}</p>
+                                </main>
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,126 @@
+//! Administration console > Security > API tokens.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::create_token::CreateTokenDialog;
+use super::delete_token::DeleteTokenDialog;
+use super::remove_token::RemoveTokenDialog;
+use super::shell::ConsoleShell;
+use super::token_reveal::TokenRevealDialog;
+use super::tokens_table::TokensTable;
+use crate::api::{list_tokens, CreateToken, DeleteToken, RemoveToken};
+use crate::model::{ConsoleError, TokenRow};
+
+#[component]
+pub fn ApiTokensPage() -> impl IntoView {
+    view! {
+        <Title text="API tokens — Administration console" />
+        <ConsoleShell>
+            <ApiTokens />
+        </ConsoleShell>
+    }
+}
+
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let remove = ServerAction::<RemoveToken>::new();
+    let delete = ServerAction::<DeleteToken>::new();
+    let tokens = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                remove.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_tokens(),
+    );
+    let creating = RwSignal::new(false);
+    let revealed = RwSignal::new(None::<String>);
+    let removing = RwSignal::new(None::<TokenRow>);
+    let deleting = RwSignal::new(None::<TokenRow>);
+
+    // The plaintext moves from the action's value into the reveal dialog's signal only.
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            create.value().set(None);
+            creating.set(false);
+            revealed.set(Some(created.token));
+        }
+    });
+
+    let open_create = move |_| {
+        create.value().set(None);
+        creating.set(true);
+    };
+    let on_remove = Callback::new(move |row: TokenRow| {
+        remove.value().set(None);
+        removing.set(Some(row));
+    });
+    let on_delete = Callback::new(move |row: TokenRow| {
+        delete.value().set(None);
+        deleting.set(Some(row));
+    });
+
+    view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            "Administration console › Security › API tokens"
+        </nav>
+        <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+            {move || Suspend::new(async move {
+                match tokens.await {
+                    Ok(rows) => {
+                        view! {
+                            <div class="page-head">
+                                <h1>"API tokens"</h1>
+                                <button type="button" class="primary" on:click=open_create>
+                                    "Create an API token"
+                                </button>
+                            </div>
+                            <TokensTable rows on_remove on_delete />
+                        }
+                            .into_any()
+                    }
+                    Err(error @ ConsoleError::FeatureDisabled) => {
+                        view! {
+                            <div class="page-head">
+                                <h1>"API tokens"</h1>
+                            </div>
+                            <section class="notice" role="status">
+                                <h2>"Feature disabled"</h2>
+                                <p>{error.to_string()}</p>
+                                <p>
+                                    "Ask an administrator to enable the feature flag in the domain Technique, label Jetons Api."
+                                </p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <div class="page-head">
+                                <h1>"API tokens"</h1>
+                            </div>
+                            <p class="form-error" role="alert">{error.to_string()}</p>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+        <Show when=move || creating.get()>
+            <CreateTokenDialog action=create open=creating />
+        </Show>
+        <Show when=move || revealed.with(Option::is_some)>
+            <TokenRevealDialog revealed />
+        </Show>
+        <Show when=move || removing.with(Option::is_some)>
+            <RemoveTokenDialog action=remove target=removing />
+        </Show>
+        <Show when=move || deleting.with(Option::is_some)>
+            <DeleteTokenDialog action=delete target=deleting />
+        </Show>
+    }
+}

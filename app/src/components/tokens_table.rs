@@ -1,0 +1,109 @@
+//! The tokens table. Rows carry the token's hint, never the token.
+
+use leptos::prelude::*;
+
+use super::icons::{DeleteIcon, RemoveIcon};
+use crate::model::{TokenRow, TokenStatus};
+
+#[component]
+pub fn TokensTable(
+    rows: Vec<TokenRow>,
+    on_remove: Callback<TokenRow>,
+    on_delete: Callback<TokenRow>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"No API token yet."</p> }.into_any();
+    }
+    view! {
+        <table class="tokens">
+            <thead>
+                <tr>
+                    <th scope="col">"User"</th>
+                    <th scope="col">"Token name"</th>
+                    <th scope="col">"Creation date"</th>
+                    <th scope="col">"Expiration date"</th>
+                    <th scope="col">"Removal date"</th>
+                    <th scope="col">"Removal"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|row| view! { <TokenLine row on_remove on_delete /> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn TokenLine(
+    row: TokenRow,
+    on_remove: Callback<TokenRow>,
+    on_delete: Callback<TokenRow>,
+) -> impl IntoView {
+    let removed = row.status == TokenStatus::Removed;
+    let status_class = format!("status status-{}", row.status.label().to_lowercase());
+    let remove_label = format!("Remove token {}", row.name);
+    let delete_label = format!("Delete token {}", row.name);
+    let for_remove = row.clone();
+    let for_delete = row.clone();
+    view! {
+        <tr data-token-id=row.id.to_string()>
+            <td>
+                <span class="user-name">{row.user_name.clone()}</span>
+                <span class="user-login">{row.user_login.clone()}</span>
+            </td>
+            <td>
+                <span class="token-name">{row.name.clone()}</span>
+                <code class="token-hint">{row.hint.clone()}</code>
+            </td>
+            <td>{row.created_on.clone()}</td>
+            <td>{row.expires_on.clone()}</td>
+            <td>{row.removed_on.clone().unwrap_or_default()}</td>
+            <td class="removal">
+                {removed
+                    .then(|| {
+                        view! {
+                            <span class="removed-icon" role="img" aria-label="Removed" title="Removed">
+                                <RemoveIcon />
+                            </span>
+                        }
+                    })}
+            </td>
+            <td>
+                <span class=status_class>{row.status.label()}</span>
+            </td>
+            <td class="row-actions">
+                {(!removed)
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label=remove_label.clone()
+                                title=remove_label.clone()
+                                on:click=move |_| on_remove.run(for_remove.clone())
+                            >
+                                <RemoveIcon />
+                            </button>
+                        }
+                    })}
+                <button
+                    type="button"
+                    class="icon-button danger"
+                    aria-label=delete_label.clone()
+                    title=delete_label.clone()
+                    on:click=move |_| on_delete.run(for_delete.clone())
+                >
+                    <DeleteIcon />
+                </button>
+            </td>
+        </tr>
+    }
+}

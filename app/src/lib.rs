@@ -1,0 +1,66 @@
+#![recursion_limit = "256"]
+//! The API token console: Leptos components, routes, server functions and shared types.
+
+pub mod api;
+mod clipboard;
+mod components;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use components::{login::LoginPage, not_found::NotFound, tokens_page::ApiTokensPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: this attribute means "hydrated, clicks now work".
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/jetons.css" />
+        <Title text="Administration console" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/security/api-tokens")
+                    view=ApiTokensPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/") view=|| view! { <Redirect path="/security/api-tokens" /> } />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,147 @@
+//! Types shared by the server functions and the UI.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminInfo {
+    pub login: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenStatus {
+    Active,
+    Expired,
+    Removed,
+}
+
+impl TokenStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Expired => "Expired",
+            Self::Removed => "Removed",
+        }
+    }
+}
+
+/// One row of the tokens table. Carries the token's hint, never the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_login: String,
+    pub user_name: String,
+    pub name: String,
+    pub hint: String,
+    pub created_on: String,
+    pub created_by: String,
+    pub expires_on: String,
+    pub removed_on: Option<String>,
+    pub status: TokenStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibleUser {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+}
+
+/// The answer to "Create": the only response that ever carries the plaintext token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: String,
+    pub row: TokenRow,
+}
+
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("token", &self.row.hint)
+            .field("row", &self.row)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    User,
+    Name,
+    Expiration,
+}
+
+/// Every error a server function can answer with. The HTTP status follows the variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum ConsoleError {
+    #[error("You are not logged in.")]
+    NotLoggedIn,
+    #[error("Invalid login or password.")]
+    InvalidCredentials,
+    #[error(
+        "You need right 090201 (administrator setup, server administration console) to use the administration console."
+    )]
+    Forbidden,
+    #[error("This feature requires enabling the feature flag Technique > Jetons Api.")]
+    FeatureDisabled,
+    #[error("{message}")]
+    Invalid { field: Field, message: String },
+    #[error("{message}")]
+    NotFound { message: String },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("The request is malformed: {message}")]
+    BadRequest { message: String },
+    #[error("The server could not be reached: {message}")]
+    Unavailable { message: String },
+    #[error("Something went wrong on the server; the error has been logged.")]
+    Internal,
+}
+
+impl ConsoleError {
+    pub fn invalid(field: Field, message: impl ToString) -> Self {
+        Self::Invalid {
+            field,
+            message: message.to_string(),
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotLoggedIn | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::FeatureDisabled => 403,
+            Self::Invalid { .. } => 422,
+            Self::NotFound { .. } => 404,
+            Self::Conflict { .. } => 409,
+            Self::BadRequest { .. } => 400,
+            Self::Unavailable { .. } => 502,
+            Self::Internal => 500,
+        }
+    }
+
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Self::Invalid { field, .. } => Some(*field),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for ConsoleError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => Self::BadRequest { message },
+            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
+                Self::Unavailable { message }
+            }
+            _ => Self::Internal,
+        }
+    }
+}

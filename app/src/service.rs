@@ -1,0 +1,365 @@
+//! Server side of the server functions: session + right + flag gate, then domain, then store.
+
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use rand::RngCore;
+
+use crate::backend::{
+    Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError, TokenRecord,
+};
+use crate::domain::token::{sha256_hex, to_hex};
+use crate::domain::{
+    password, rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL,
+};
+use crate::model::{
+    AdminInfo, ConsoleError, CreatedToken, EligibleUser, Field, TokenRow, TokenStatus,
+};
+
+pub const SESSION_COOKIE: &str = "jetons_session";
+pub const SESSION_HOURS: i64 = 12;
+pub const HOME: &str = "/security/api-tokens";
+
+/// Gives a failed call its HTTP status.
+pub fn respond<T>(result: Result<T, ConsoleError>) -> Result<T, ConsoleError> {
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}
+
+fn console() -> Result<Console, ConsoleError> {
+    use_context::<Console>().ok_or_else(|| {
+        tracing::error!("server function called without a Console in context");
+        ConsoleError::Internal
+    })
+}
+
+fn internal(error: StoreError) -> ConsoleError {
+    tracing::error!(%error, "store failure");
+    ConsoleError::Internal
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn request_parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+struct Admin {
+    console: Console,
+    person: PersonRecord,
+}
+
+/// A valid console session whose person holds right 090201.
+async fn admin() -> Result<Admin, ConsoleError> {
+    let console = console()?;
+    let session = request_parts()
+        .and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE))
+        .ok_or(ConsoleError::NotLoggedIn)?;
+    let person = console
+        .store
+        .session_person(&sha256_hex(&session), console.now())
+        .await
+        .map_err(internal)?
+        .ok_or(ConsoleError::NotLoggedIn)?;
+    if !person.has_right(CONSOLE_RIGHT) {
+        return Err(ConsoleError::Forbidden);
+    }
+    Ok(Admin { console, person })
+}
+
+/// [`admin`], and the feature flag Technique > Jetons Api enabled.
+async fn token_admin() -> Result<Admin, ConsoleError> {
+    let admin = admin().await?;
+    let enabled = admin
+        .console
+        .store
+        .flag_enabled(FLAG_DOMAIN, FLAG_LABEL)
+        .await
+        .map_err(internal)?;
+    if !enabled {
+        return Err(ConsoleError::FeatureDisabled);
+    }
+    Ok(admin)
+}
+
+pub async fn current_admin() -> Result<AdminInfo, ConsoleError> {
+    let admin = admin().await?;
+    Ok(AdminInfo {
+        login: admin.person.login,
+        name: admin.person.name,
+    })
+}
+
+fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
+    let status = if token.removed_at.is_some() {
+        TokenStatus::Removed
+    } else if rules::is_expired(token.expires_on, console.today()) {
+        TokenStatus::Expired
+    } else {
+        TokenStatus::Active
+    };
+    TokenRow {
+        id: token.id,
+        user_login: token.owner_login,
+        user_name: token.owner_name,
+        name: token.name,
+        hint: token.hint,
+        created_on: console.local_date(token.created_at).to_string(),
+        created_by: token.created_by,
+        expires_on: token.expires_on.to_string(),
+        removed_on: token
+            .removed_at
+            .map(|at| console.local_date(at).to_string()),
+        status,
+    }
+}
+
+pub async fn list_tokens() -> Result<Vec<TokenRow>, ConsoleError> {
+    let admin = token_admin().await?;
+    let tokens = admin.console.store.tokens().await.map_err(internal)?;
+    Ok(tokens
+        .into_iter()
+        .map(|t| to_row(&admin.console, t))
+        .collect())
+}
+
+pub async fn eligible_users() -> Result<Vec<EligibleUser>, ConsoleError> {
+    let admin = token_admin().await?;
+    let today = admin.console.today();
+    let people = admin.console.store.people().await.map_err(internal)?;
+    Ok(people
+        .into_iter()
+        .filter(|p| p.employment.eligible_on(today).is_ok())
+        .map(|p| EligibleUser {
+            id: p.id,
+            login: p.login,
+            name: p.name,
+        })
+        .collect())
+}
+
+pub async fn create_token(
+    user_id: &str,
+    name: &str,
+    expiration: &str,
+) -> Result<CreatedToken, ConsoleError> {
+    let admin = token_admin().await?;
+    let console = &admin.console;
+    let today = console.today();
+    let user_id = match user_id.trim() {
+        "" => return Err(ConsoleError::invalid(Field::User, "Select a user.")),
+        id => id
+            .parse::<i64>()
+            .map_err(|_| ConsoleError::invalid(Field::User, "This user does not exist."))?,
+    };
+    let name = TokenName::parse(name).map_err(|e| ConsoleError::invalid(Field::Name, e))?;
+    let expires_on = rules::expiration_date(expiration, today)
+        .map_err(|e| ConsoleError::invalid(Field::Expiration, e))?;
+    let owner = console
+        .store
+        .person(user_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ConsoleError::invalid(Field::User, "This user does not exist."))?;
+    owner
+        .employment
+        .eligible_on(today)
+        .map_err(|e| ConsoleError::invalid(Field::User, e))?;
+
+    let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut entropy);
+    let secret = TokenSecret::from_entropy(entropy);
+    let outcome = console
+        .store
+        .insert_token(NewToken {
+            owner_id: owner.id,
+            name: name.clone(),
+            hash: secret.hash(),
+            hint: secret.hint(),
+            created_at: console.now(),
+            created_by: admin.person.id,
+            expires_on,
+        })
+        .await
+        .map_err(internal)?;
+    let id = match outcome {
+        InsertOutcome::Inserted(id) => id,
+        InsertOutcome::NameTaken => {
+            return Err(ConsoleError::invalid(
+                Field::Name,
+                format!(
+                    "{} already has a token named “{}”.",
+                    owner.name,
+                    name.as_str()
+                ),
+            ))
+        }
+    };
+    let record = console
+        .store
+        .token(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal(StoreError(format!("token {id} vanished after insert"))))?;
+    tracing::info!(token_id = id, owner = %owner.login, by = %admin.person.login, "API token created");
+    Ok(CreatedToken {
+        token: secret.into_exposed(),
+        row: to_row(console, record),
+    })
+}
+
+fn token_gone() -> ConsoleError {
+    ConsoleError::NotFound {
+        message: "This token does not exist (it may have been deleted).".into(),
+    }
+}
+
+pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
+    let admin = token_admin().await?;
+    let console = &admin.console;
+    match console
+        .store
+        .remove_token(id, admin.person.id, console.now())
+        .await
+        .map_err(internal)?
+    {
+        RemoveOutcome::Removed => {}
+        RemoveOutcome::AlreadyRemoved => {
+            return Err(ConsoleError::Conflict {
+                message: "This token has already been removed.".into(),
+            })
+        }
+        RemoveOutcome::NotFound => return Err(token_gone()),
+    }
+    tracing::info!(token_id = id, by = %admin.person.login, "API token removed");
+    let record = console
+        .store
+        .token(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(token_gone)?;
+    Ok(to_row(console, record))
+}
+
+pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
+    let admin = token_admin().await?;
+    if !admin
+        .console
+        .store
+        .delete_token(id)
+        .await
+        .map_err(internal)?
+    {
+        return Err(token_gone());
+    }
+    tracing::info!(token_id = id, by = %admin.person.login, "API token deleted");
+    Ok(())
+}
+
+fn set_header(name: header::HeaderName, value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(name, value);
+    }
+}
+
+fn session_cookie(console: &Console, value: &str, max_age_seconds: i64) -> String {
+    let secure = if console.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
+}
+
+fn accepts_html() -> bool {
+    request_parts()
+        .and_then(|parts| parts.headers.get(header::ACCEPT).cloned())
+        .and_then(|accept| accept.to_str().map(|a| a.contains("text/html")).ok())
+        .unwrap_or(false)
+}
+
+/// Logs in. A plain HTML form post (before WASM loads) is answered with redirects.
+pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
+    let console = respond(console())?;
+    let credentials = console
+        .store
+        .credentials(login.trim())
+        .await
+        .map_err(internal);
+    let credentials = respond(credentials)?;
+    let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
+    let password = password.to_owned();
+    let verified = tokio::task::spawn_blocking(move || {
+        password::verify_password(stored.as_deref(), &password)
+    })
+    .await
+    .unwrap_or(false);
+    let person = match (verified, credentials) {
+        (true, Some(credentials)) => credentials.person,
+        _ => {
+            tracing::info!("console login failed");
+            if accepts_html() {
+                leptos_axum::redirect("/login?failed=1");
+                return Err(ConsoleError::InvalidCredentials);
+            }
+            return respond(Err(ConsoleError::InvalidCredentials));
+        }
+    };
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    let session = to_hex(&secret);
+    let now = console.now();
+    respond(
+        console
+            .store
+            .create_session(
+                &sha256_hex(&session),
+                person.id,
+                now,
+                now + chrono::Duration::hours(SESSION_HOURS),
+            )
+            .await
+            .map_err(internal),
+    )?;
+    tracing::info!(login = %person.login, "console login succeeded");
+    set_header(
+        header::SET_COOKIE,
+        &session_cookie(&console, &session, SESSION_HOURS * 3600),
+    );
+    leptos_axum::redirect(HOME);
+    Ok(())
+}
+
+pub async fn logout() -> Result<(), ConsoleError> {
+    let console = console()?;
+    if let Some(session) =
+        request_parts().and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE))
+    {
+        console
+            .store
+            .delete_session(&sha256_hex(&session))
+            .await
+            .map_err(internal)?;
+    }
+    set_header(header::SET_COOKIE, &session_cookie(&console, "", 0));
+    leptos_axum::redirect("/login");
+    Ok(())
+}

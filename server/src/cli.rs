@@ -1,0 +1,189 @@
+//! The operator CLI: `serve` (default), `migrate`, `user add`, `flag enable|disable`, `demo`.
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use rand::RngCore;
+
+use app::domain::password::hash_password;
+use app::domain::rules::{parse_date, today};
+use app::domain::token::to_hex;
+
+use crate::config::Settings;
+use crate::store::{Db, DemoOutcome, NewPerson};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    about = "Jetons: the API token console of the administration console"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// With `serve`: seed demo data first when the database is empty.
+    #[arg(long, global = true)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the console (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Seed an empty database with demo data.
+    Demo,
+    /// Manage people.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Enable or disable a feature flag.
+    #[command(subcommand)]
+    Flag(FlagCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person.
+    Add(UserAdd),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    #[arg(long)]
+    pub login: String,
+    #[arg(long)]
+    pub name: String,
+    /// A technical user (may own API tokens).
+    #[arg(long)]
+    pub technical: bool,
+    /// First day in the company (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub employed_from: Option<String>,
+    /// Last day in the company (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub employed_until: Option<String>,
+    /// A right code, such as 090201; repeatable.
+    #[arg(long = "right", value_name = "CODE")]
+    pub rights: Vec<String>,
+    /// Read a console password from standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlagCommand {
+    Enable { domain: String, label: String },
+    Disable { domain: String, label: String },
+}
+
+fn date_arg(flag: &str, value: &str) -> Result<NaiveDate, String> {
+    parse_date(value).map_err(|_| format!("{flag} {value:?}: expected a date as YYYY-MM-DD"))
+}
+
+fn salt() -> [u8; 16] {
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    salt
+}
+
+pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<String, String> {
+    let now = settings.clock.now();
+    let login = args.login.trim().to_owned();
+    let name = args.name.trim().to_owned();
+    if login.is_empty()
+        || login.chars().count() > 100
+        || login.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err("--login must be 1 to 100 characters without spaces".into());
+    }
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err("--name must be 1 to 200 printable characters".into());
+    }
+    let employed_from = match &args.employed_from {
+        Some(value) => date_arg("--employed-from", value)?,
+        None => today(now, settings.zone),
+    };
+    let employed_until = args
+        .employed_until
+        .as_deref()
+        .map(|value| date_arg("--employed-until", value))
+        .transpose()?;
+    if employed_until.is_some_and(|until| until < employed_from) {
+        return Err("--employed-until is before --employed-from".into());
+    }
+    for right in &args.rights {
+        if right.len() != 6 || !right.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "--right {right:?}: a right code is six digits, such as 090201"
+            ));
+        }
+    }
+    let password_hash = if args.password_stdin {
+        let mut password = String::new();
+        std::io::stdin()
+            .read_to_string(&mut password)
+            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        let password = password.trim_end_matches(['\r', '\n']);
+        Some(hash_password(password, &salt()).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let person = NewPerson {
+        login,
+        name,
+        technical: args.technical,
+        employed_from,
+        employed_until,
+        rights: args.rights,
+        password_hash,
+    };
+    let id = db
+        .add_person(&person, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!("added {} (id {id})", person.login))
+}
+
+pub async fn set_flag(
+    db: &Db,
+    settings: &Settings,
+    command: FlagCommand,
+) -> Result<String, String> {
+    let (domain, label, enabled) = match command {
+        FlagCommand::Enable { domain, label } => (domain, label, true),
+        FlagCommand::Disable { domain, label } => (domain, label, false),
+    };
+    let (domain, label) = (domain.trim().to_owned(), label.trim().to_owned());
+    if domain.is_empty() || label.is_empty() {
+        return Err(
+            "a feature flag needs a domain and a label, such as: Technique \"Jetons Api\"".into(),
+        );
+    }
+    db.set_flag(&domain, &label, enabled, settings.clock.now())
+        .await
+        .map_err(|e| e.to_string())?;
+    let state = if enabled { "enabled" } else { "disabled" };
+    Ok(format!("feature flag {domain} > {label} {state}"))
+}
+
+pub async fn demo(db: &Db, settings: &Settings) -> Result<String, String> {
+    let mut secret = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    let password = to_hex(&secret);
+    let hash = hash_password(&password, &salt()).map_err(|e| e.to_string())?;
+    let now = settings.clock.now();
+    match db
+        .seed_demo(hash, today(now, settings.zone), now)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        DemoOutcome::Seeded { admin_login } => Ok(format!(
+            "Demo data created. Log in as {admin_login} with password {password} (shown only this once)."
+        )),
+        DemoOutcome::AlreadyPopulated => Ok(
+            "Demo data not added: the database already has people (the admin password was shown when it was created)."
+                .into(),
+        ),
+    }
+}

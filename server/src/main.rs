@@ -1,0 +1,59 @@
+#![recursion_limit = "256"]
+//! Jetons server: the administration console's API tokens screen, its bearer-protected API and
+//! the operator CLI.
+
+mod bearer;
+mod cli;
+mod config;
+mod store;
+mod web;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use cli::{Cli, Command, UserCommand};
+use config::Settings;
+use store::Db;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings::from_env()?;
+    let db = Db::open(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    let message = match command {
+        Command::Serve => {
+            if cli.demo {
+                println!("{}", cli::demo(&db, &settings).await?);
+            }
+            return web::serve(settings, db).await;
+        }
+        Command::Migrate => "database is up to date".to_owned(),
+        Command::Demo => cli::demo(&db, &settings).await?,
+        Command::User(UserCommand::Add(args)) => cli::user_add(&db, &settings, args).await?,
+        Command::Flag(command) => cli::set_flag(&db, &settings, command).await?,
+    };
+    db.close().await;
+    println!("{message}");
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! What the console's server functions read and write.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use app::backend::{
+    BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord, RemoveOutcome,
+    StoreResult, TokenRecord,
+};
+
+use super::{
+    db_error, is_unique_violation, person_from_row, to_date, to_instant, Db, PERSON_COLUMNS,
+};
+
+const TOKEN_SELECT: &str =
+    "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
+     t.created_at, c.login AS created_by, t.expires_on, t.removed_at \
+     FROM api_tokens t JOIN people o ON o.id = t.owner_id JOIN people c ON c.id = t.created_by";
+
+fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
+    let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
+    Ok(TokenRecord {
+        id: row.try_get("id").map_err(db_error)?,
+        owner_login: row.try_get("owner_login").map_err(db_error)?,
+        owner_name: row.try_get("owner_name").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        hint: row.try_get("hint").map_err(db_error)?,
+        created_at: to_instant(row.try_get("created_at").map_err(db_error)?)?,
+        created_by: row.try_get("created_by").map_err(db_error)?,
+        expires_on: to_date(&row.try_get::<String, _>("expires_on").map_err(db_error)?)?,
+        removed_at: removed_at.map(to_instant).transpose()?,
+    })
+}
+
+impl Db {
+    async fn with_rights(&self, mut person: PersonRecord) -> StoreResult<PersonRecord> {
+        person.rights = sqlx::query_scalar(
+            "SELECT right_code FROM person_rights WHERE person_id = $1 ORDER BY right_code",
+        )
+        .bind(person.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(person)
+    }
+
+    pub async fn person_by_id(&self, id: i64) -> StoreResult<Option<PersonRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        match row {
+            Some(row) => Ok(Some(self.with_rights(person_from_row(&row)?).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn is_flag_enabled(&self, domain: &str, label: &str) -> StoreResult<bool> {
+        let enabled: Option<i64> = sqlx::query_scalar(
+            "SELECT enabled FROM feature_flags WHERE domain = $1 AND label = $2",
+        )
+        .bind(domain)
+        .bind(label)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(enabled == Some(1))
+    }
+}
+
+impl ConsoleStore for Db {
+    fn credentials(&self, login: &str) -> BoxFuture<'_, StoreResult<Option<Credentials>>> {
+        let login = login.to_owned();
+        Box::pin(async move {
+            let row = sqlx::query(&format!(
+                "SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.login = $1"
+            ))
+            .bind(login)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+            let Some(row) = row else { return Ok(None) };
+            let password_hash: Option<String> = row.try_get("password_hash").map_err(db_error)?;
+            let person = self.with_rights(person_from_row(&row)?).await?;
+            Ok(Some(Credentials {
+                person,
+                password_hash,
+            }))
+        })
+    }
+
+    fn create_session(
+        &self,
+        session_hash: &str,
+        person_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
+        let session_hash = session_hash.to_owned();
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO console_sessions (session_hash, person_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(session_hash)
+            .bind(person_id)
+            .bind(now.timestamp())
+            .bind(expires_at.timestamp())
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+            Ok(())
+        })
+    }
+
+    fn session_person(
+        &self,
+        session_hash: &str,
+        now: DateTime<Utc>,
+    ) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
+        let session_hash = session_hash.to_owned();
+        Box::pin(async move {
+            let row = sqlx::query(&format!(
+                "SELECT {PERSON_COLUMNS} FROM console_sessions s JOIN people p ON p.id = s.person_id \
+                 WHERE s.session_hash = $1 AND s.expires_at > $2"
+            ))
+            .bind(session_hash)
+            .bind(now.timestamp())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+            match row {
+                Some(row) => Ok(Some(self.with_rights(person_from_row(&row)?).await?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn delete_session(&self, session_hash: &str) -> BoxFuture<'_, StoreResult<()>> {
+        let session_hash = session_hash.to_owned();
+        Box::pin(async move {
+            sqlx::query("DELETE FROM console_sessions WHERE session_hash = $1")
+                .bind(session_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+            Ok(())
+        })
+    }
+
+    fn flag_enabled(&self, domain: &str, label: &str) -> BoxFuture<'_, StoreResult<bool>> {
+        let (domain, label) = (domain.to_owned(), label.to_owned());
+        Box::pin(async move { self.is_flag_enabled(&domain, &label).await })
+    }
+
+    fn people(&self) -> BoxFuture<'_, StoreResult<Vec<PersonRecord>>> {
+        Box::pin(async move {
+            let rows = sqlx::query(&format!(
+                "SELECT {PERSON_COLUMNS} FROM people p ORDER BY p.name, p.login"
+            ))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+            rows.iter().map(person_from_row).collect()
+        })
+    }
+
+    fn person(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
+        Box::pin(self.person_by_id(id))
+    }
+
+    fn tokens(&self) -> BoxFuture<'_, StoreResult<Vec<TokenRecord>>> {
+        Box::pin(async move {
+            let rows = sqlx::query(&format!(
+                "{TOKEN_SELECT} ORDER BY t.created_at DESC, t.id DESC"
+            ))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+            rows.iter().map(token_from_row).collect()
+        })
+    }
+
+    fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>> {
+        Box::pin(async move {
+            let row = sqlx::query(&format!("{TOKEN_SELECT} WHERE t.id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+            row.as_ref().map(token_from_row).transpose()
+        })
+    }
+
+    fn insert_token(&self, token: NewToken) -> BoxFuture<'_, StoreResult<InsertOutcome>> {
+        Box::pin(async move {
+            let inserted = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(token.owner_id)
+            .bind(token.name.as_str().to_owned())
+            .bind(token.hash.as_str().to_owned())
+            .bind(token.hint)
+            .bind(token.created_at.timestamp())
+            .bind(token.created_by)
+            .bind(token.expires_on.to_string())
+            .fetch_one(&self.pool)
+            .await;
+            match inserted {
+                Ok(id) => Ok(InsertOutcome::Inserted(id)),
+                Err(e) if is_unique_violation(&e) => Ok(InsertOutcome::NameTaken),
+                Err(e) => Err(db_error(e)),
+            }
+        })
+    }
+
+    fn remove_token(
+        &self,
+        id: i64,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
+        Box::pin(async move {
+            let updated = sqlx::query(
+                "UPDATE api_tokens SET removed_at = $1, removed_by = $2 WHERE id = $3 AND removed_at IS NULL",
+            )
+            .bind(at.timestamp())
+            .bind(by)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+            if updated.rows_affected() == 1 {
+                return Ok(RemoveOutcome::Removed);
+            }
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+            Ok(if exists.is_some() {
+                RemoveOutcome::AlreadyRemoved
+            } else {
+                RemoveOutcome::NotFound
+            })
+        })
+    }
+
+    fn delete_token(&self, id: i64) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(async move {
+            let deleted = sqlx::query("DELETE FROM api_tokens WHERE id = $1")
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+            Ok(deleted.rows_affected() == 1)
+        })
+    }
+}

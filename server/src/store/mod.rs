@@ -1,0 +1,190 @@
+//! The sqlx store: one pool over SQLite (embedded default) or PostgreSQL (`DATABASE_URL`).
+//! Queries are written once, in the SQL both accept; dates are `YYYY-MM-DD` text and instants
+//! are Unix seconds, so rows decode the same on both.
+
+mod console;
+mod operator;
+mod tokens;
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Row};
+
+use app::backend::{PersonRecord, StoreError};
+use app::domain::Employment;
+
+pub use operator::{DemoOutcome, NewPerson};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jetons.db";
+
+impl Db {
+    /// Connects and applies the embedded migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError(
+                "DATABASE_URL must start with sqlite: or postgres:".into(),
+            ));
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError(format!("cannot open the database: {e}")))?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(db_error)?;
+        }
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError(format!("cannot migrate the database: {e}")))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A SQLite URL whose file (and folder) are created when missing.
+fn sqlite_url(url: &str) -> Result<String, StoreError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        return Err(StoreError(
+            "an in-memory SQLite database would give each connection its own data; use a file"
+                .into(),
+        ));
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError(format!(
+                    "cannot create the folder {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+    }
+    let query = if query.contains("mode=") {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
+    StoreError(format!("database error: {error}"))
+}
+
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+pub(crate) fn to_instant(seconds: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| StoreError(format!("stored instant out of range: {seconds}")))
+}
+
+pub(crate) fn to_date(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::from_str(text)
+        .map_err(|e| StoreError(format!("stored date {text:?} is invalid: {e}")))
+}
+
+pub(crate) fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+/// Columns `id, login, name, technical, employed_from, employed_until` → a person (no rights).
+pub(crate) fn person_from_row(row: &AnyRow) -> Result<PersonRecord, StoreError> {
+    let employed_until: Option<String> = row.try_get("employed_until").map_err(db_error)?;
+    Ok(PersonRecord {
+        id: row.try_get("id").map_err(db_error)?,
+        login: row.try_get("login").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        employment: Employment {
+            technical: row.try_get::<i64, _>("technical").map_err(db_error)? == 1,
+            start: to_date(
+                &row.try_get::<String, _>("employed_from")
+                    .map_err(db_error)?,
+            )?,
+            end: employed_until.as_deref().map(to_date).transpose()?,
+        },
+        rights: Vec::new(),
+    })
+}
+
+pub(crate) const PERSON_COLUMNS: &str =
+    "p.id, p.login, p.name, p.technical, p.employed_from, p.employed_until";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode_and_refuse_memory() {
+        let dir = std::env::temp_dir().join("jetons-url-test");
+        let file = dir.join("x.db");
+        let url = sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
+        assert!(dir.is_dir());
+        assert!(sqlite_url("sqlite::memory:").is_err());
+        assert_eq!(
+            sqlite_url("sqlite://a.db?mode=ro").unwrap(),
+            "sqlite://a.db?mode=ro"
+        );
+    }
+}

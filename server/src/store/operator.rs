@@ -1,0 +1,183 @@
+//! Operator commands: people, rights, feature flags, demo data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use app::backend::StoreError;
+use app::domain::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
+
+use super::{db_error, flag, is_unique_violation, Db};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error("a person with login {0:?} already exists")]
+    LoginTaken(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub login: String,
+    pub name: String,
+    pub technical: bool,
+    pub employed_from: NaiveDate,
+    pub employed_until: Option<NaiveDate>,
+    pub rights: Vec<String>,
+    pub password_hash: Option<String>,
+}
+
+pub enum DemoOutcome {
+    Seeded { admin_login: String },
+    AlreadyPopulated,
+}
+
+impl Db {
+    pub async fn add_person(
+        &self,
+        person: &NewPerson,
+        now: DateTime<Utc>,
+    ) -> Result<i64, OperatorError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO people (login, name, technical, employed_from, employed_until, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(person.login.clone())
+        .bind(person.name.clone())
+        .bind(flag(person.technical))
+        .bind(person.employed_from.to_string())
+        .bind(person.employed_until.map(|d| d.to_string()))
+        .bind(person.password_hash.clone())
+        .bind(now.timestamp())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                OperatorError::LoginTaken(person.login.clone())
+            } else {
+                OperatorError::Store(db_error(e))
+            }
+        })?;
+        for right in &person.rights {
+            sqlx::query(
+                "INSERT INTO person_rights (person_id, right_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(right.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(id)
+    }
+
+    pub async fn set_flag(
+        &self,
+        domain: &str,
+        label: &str,
+        enabled: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO feature_flags (domain, label, enabled, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (domain, label) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at",
+        )
+        .bind(domain.to_owned())
+        .bind(label.to_owned())
+        .bind(flag(enabled))
+        .bind(now.timestamp())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Seeds an empty database: an administrator, three technical users in different
+    /// situations, a person who is not technical, and the feature flag enabled.
+    pub async fn seed_demo(
+        &self,
+        admin_password_hash: String,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<DemoOutcome, OperatorError> {
+        let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if people > 0 {
+            return Ok(DemoOutcome::AlreadyPopulated);
+        }
+        let years_ago = |years: i32| today.with_year_offset(years);
+        let demo = [
+            NewPerson {
+                login: "admin".into(),
+                name: "Ada Admin".into(),
+                technical: false,
+                employed_from: years_ago(-5),
+                employed_until: None,
+                rights: vec![CONSOLE_RIGHT.to_owned()],
+                password_hash: Some(admin_password_hash),
+            },
+            NewPerson {
+                login: "svc-billing".into(),
+                name: "Billing connector".into(),
+                technical: true,
+                employed_from: years_ago(-2),
+                employed_until: None,
+                rights: Vec::new(),
+                password_hash: None,
+            },
+            NewPerson {
+                login: "svc-crm-sync".into(),
+                name: "CRM synchronisation".into(),
+                technical: true,
+                employed_from: years_ago(-1),
+                employed_until: Some(years_ago(3)),
+                rights: Vec::new(),
+                password_hash: None,
+            },
+            NewPerson {
+                login: "svc-legacy-export".into(),
+                name: "Legacy export (left)".into(),
+                technical: true,
+                employed_from: years_ago(-4),
+                employed_until: Some(years_ago(-1)),
+                rights: Vec::new(),
+                password_hash: None,
+            },
+            NewPerson {
+                login: "jdupont".into(),
+                name: "Jeanne Dupont".into(),
+                technical: false,
+                employed_from: years_ago(-3),
+                employed_until: None,
+                rights: Vec::new(),
+                password_hash: None,
+            },
+        ];
+        for person in &demo {
+            self.add_person(person, now).await?;
+        }
+        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now).await?;
+        Ok(DemoOutcome::Seeded {
+            admin_login: "admin".into(),
+        })
+    }
+}
+
+trait YearOffset {
+    fn with_year_offset(self, years: i32) -> NaiveDate;
+}
+
+impl YearOffset for NaiveDate {
+    fn with_year_offset(self, years: i32) -> NaiveDate {
+        let months = chrono::Months::new(years.unsigned_abs() * 12);
+        let shifted = if years >= 0 {
+            self.checked_add_months(months)
+        } else {
+            self.checked_sub_months(months)
+        };
+        shifted.unwrap_or(self)
+    }
+}
