@@ -1,1 +1,387 @@
+//! The console's server functions and pages, through real HTTP: sessions, the right 090201,
+//! the feature flag, cross-origin refusal and bad input.
 
+mod support;
+
+use reqwest::header::{ACCEPT, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::StatusCode;
+use support::{TestDb, ADMIN, NO_RIGHT};
+
+const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 5] = [
+    ("list_tokens", &[]),
+    ("eligible_users", &[]),
+    (
+        "create_token",
+        &[("user_id", "3"), ("name", "X"), ("expiration", "")],
+    ),
+    ("remove_token", &[("id", "1")]),
+    ("delete_token", &[("id", "1")]),
+];
+
+#[tokio::test]
+async fn without_a_session_every_function_answers_401_and_changes_nothing() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    server.create(&admin, "svc-billing", "Existing", "").await;
+    let anonymous = server.client();
+    for (name, form) in TOKEN_FUNCTIONS
+        .iter()
+        .chain([("current_admin", &[][..])].iter())
+    {
+        let (status, body) = server.call(&anonymous, name, form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}: {body}");
+        assert_eq!(body["error"], "not_logged_in", "{name}");
+    }
+    let tokens = server.tokens(&admin).await;
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0]["status"], "Active");
+
+    let page = anonymous
+        .get(server.url("/security/api-tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.status().is_redirection(), "{}", page.status());
+    assert_eq!(page.headers()[LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn without_right_090201_every_function_answers_403() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let clerk = server.login(NO_RIGHT).await;
+    for (name, form) in TOKEN_FUNCTIONS
+        .iter()
+        .chain([("current_admin", &[][..])].iter())
+    {
+        let (status, body) = server.call(&clerk, name, form).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        assert_eq!(body["error"], "forbidden", "{name}");
+    }
+    let page = clerk
+        .get(server.url("/security/api-tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("403"), "{html}");
+    assert!(!html.contains("Create an API token"));
+}
+
+#[tokio::test]
+async fn with_the_flag_disabled_the_screen_does_not_exist() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    db.cli_ok(&["flag", "disable", "Technique", "Jetons Api"], None);
+    for (name, form) in TOKEN_FUNCTIONS {
+        let (status, body) = server.call(&admin, name, form).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        assert_eq!(body["error"], "feature_disabled", "{name}");
+    }
+    let html = admin
+        .get(server.url("/security/api-tokens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("This feature requires enabling the feature flag Technique &gt; Jetons Api."),
+        "{html}"
+    );
+    assert!(!html.contains("Create an API token"));
+    db.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None);
+    assert!(server.tokens(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused_before_anything_happens() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    let id = server.user_id(&admin, "svc-billing").await.to_string();
+    for origin in [Some("http://evil.example"), None] {
+        let mut request = admin.post(server.url("/api/create_token")).form(&[
+            ("user_id", id.as_str()),
+            ("name", "Forged"),
+            ("expiration", ""),
+        ]);
+        if let Some(origin) = origin {
+            request = request.header(ORIGIN, origin);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "origin {origin:?}"
+        );
+    }
+    let forged_login = server
+        .client()
+        .post(server.url("/api/login"))
+        .header(ORIGIN, "http://evil.example")
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_login.status(), StatusCode::FORBIDDEN);
+    assert!(forged_login.headers().get(SET_COOKIE).is_none());
+    assert!(server.tokens(&admin).await.is_empty());
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_specific_error_and_stores_nothing() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    let billing = server.user_id(&admin, "svc-billing").await.to_string();
+    server.create(&admin, "svc-billing", "Taken", "").await;
+    let long = "n".repeat(101);
+    let cases: Vec<(&str, &str, &str, &str)> = vec![
+        ("", "Name", "", "user"),
+        ("999999", "Name", "", "user"),
+        ("abc", "Name", "", "user"),
+        ("4", "Name", "", "user"),
+        ("5", "Name", "", "user"),
+        ("6", "Name", "", "user"),
+        (&billing, "", "", "name"),
+        (&billing, "   ", "", "name"),
+        (&billing, &long, "", "name"),
+        (&billing, " Taken ", "", "name"),
+        (&billing, "Name", "2000-01-01", "expiration"),
+        (&billing, "Name", "31/12/2099", "expiration"),
+        (&billing, "Name", "2099-02-30", "expiration"),
+        (&billing, "Name", "10000-01-01", "expiration"),
+    ];
+    for (user_id, name, expiration, field) in cases {
+        let (status, body) = server
+            .call(
+                &admin,
+                "create_token",
+                &[
+                    ("user_id", user_id),
+                    ("name", name),
+                    ("expiration", expiration),
+                ],
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{user_id} {name:?} {expiration}: {body}"
+        );
+        assert_eq!(body["error"], "invalid");
+        assert_eq!(body["field"], field, "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let (status, body) = server
+        .call(&admin, "create_token", &[("name", "No user")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = server
+        .call(&admin, "remove_token", &[("id", "not-a-number")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(server.tokens(&admin).await.len(), 1);
+}
+
+#[tokio::test]
+async fn the_eligible_users_are_technical_users_employed_today() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    let (status, users) = server.call(&admin, "eligible_users", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let logins: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["login"].as_str())
+        .collect();
+    assert_eq!(logins, vec!["svc-billing"]);
+}
+
+#[tokio::test]
+async fn remove_and_delete_report_tokens_that_are_gone_or_already_removed() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    let (_, row) = server.create(&admin, "svc-billing", "Twice", "").await;
+    let id = row["id"].to_string();
+    let (status, removed) = server.call(&admin, "remove_token", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(removed["removed_on"], support::today());
+    assert_eq!(removed["status"], "Removed");
+    let (status, body) = server.call(&admin, "remove_token", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["message"], "This token has already been removed.");
+    assert_eq!(
+        server.call(&admin, "delete_token", &[("id", &id)]).await.0,
+        StatusCode::OK
+    );
+    for name in ["remove_token", "delete_token"] {
+        let (status, body) = server.call(&admin, name, &[("id", &id)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{name}: {body}");
+        assert_eq!(body["error"], "not_found");
+    }
+}
+
+#[tokio::test]
+async fn the_page_is_rendered_on_the_server_with_hints_and_escaped_names() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    let name = "<script>alert('x')</script> & co";
+    let (token, row) = server
+        .create(&admin, "svc-billing", name, "2099-12-31")
+        .await;
+    let response = admin
+        .get(server.url("/security/api-tokens"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    for text in [
+        "Administration console",
+        "API tokens",
+        "Create an API token",
+        "Token name",
+        "Removal date",
+        "Billing connector",
+        "2099-12-31",
+    ] {
+        assert!(html.contains(text), "missing {text}");
+    }
+    assert!(html.contains(row["hint"].as_str().unwrap()));
+    assert!(html.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; co"));
+    assert!(!html.contains("<script>alert("));
+    assert!(!html.contains(&token), "the token leaked into the page");
+    let (_, list) = server.call(&admin, "list_tokens", &[]).await;
+    assert!(!list.to_string().contains(&token[4..]));
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let client = server.client();
+    let (status, body) = server
+        .call(
+            &client,
+            "login",
+            &[("login", ADMIN.0), ("password", "wrong-password")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_credentials");
+    let (status, unknown) = server
+        .call(
+            &client,
+            "login",
+            &[("login", "nobody"), ("password", "wrong-password")],
+        )
+        .await;
+    assert_eq!((status, unknown), (StatusCode::UNAUTHORIZED, body));
+
+    let response = client
+        .post(server.url("/api/login"))
+        .header(ORIGIN, &server.base)
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("jetons_session="));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+
+    let replay = |session: String| {
+        let url = server.url("/api/current_admin");
+        let origin = server.base.clone();
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header(ORIGIN, origin)
+                .header("cookie", session)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(replay(session.clone()).await, StatusCode::OK);
+    let (status, _) = server.call(&client, "logout", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(replay(session).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_login_form_works_without_javascript() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let client = server.client();
+    let page = client
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("action=\"/api/login\"") && page.contains("method=\"post\""),
+        "{page}"
+    );
+    let post = |password: &'static str| {
+        client
+            .post(server.url("/api/login"))
+            .header(ORIGIN, &server.base)
+            .header(ACCEPT, "text/html")
+            .header("referer", server.url("/login"))
+            .form(&[("login", ADMIN.0), ("password", password)])
+            .send()
+    };
+    let failed = post("wrong-password").await.unwrap();
+    assert_eq!(failed.status(), StatusCode::FOUND);
+    assert_eq!(failed.headers()[LOCATION], "/login?failed=1");
+    let failed_page = client
+        .get(server.url("/login?failed=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(failed_page.contains("Invalid login or password."));
+    let ok = post(ADMIN.1).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::FOUND);
+    assert_eq!(ok.headers()[LOCATION], "/security/api-tokens");
+    let html = client
+        .get(server.url("/security/api-tokens"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Create an API token"));
+}

@@ -17,6 +17,17 @@ fn LogoutButton() -> impl IntoView {
     }
 }
 
+/// A page request without a session is answered 302 → /login whatever its `Accept` header
+/// (Leptos' own redirect only does so for requests that accept HTML).
+fn answer_with_login_redirect() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header::LOCATION, HeaderValue, StatusCode};
+        response.set_status(StatusCode::FOUND);
+        response.insert_header(LOCATION, HeaderValue::from_static("/login"));
+    }
+}
+
 #[component]
 pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
     let admin = Resource::new(|| (), |_| current_admin());
@@ -51,7 +62,10 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(ConsoleError::NotLoggedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(ConsoleError::NotLoggedIn) => {
+                            answer_with_login_redirect();
+                            view! { <Redirect path="/login" /> }.into_any()
+                        }
                         Err(error @ ConsoleError::Forbidden) => {
                             view! {
                                 <main class="standalone">

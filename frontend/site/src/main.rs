@@ -1,1 +1,275 @@
-fn main() {}
+//! `cargo site <command>` — the one build entry point, used by the README, CI and the tests.
+//!
+//! - `build`: server binary, size-optimised WASM (wasm-bindgen at the Cargo.lock version, as a
+//!   library; wasm-opt from npm's binaryen), CSS and public assets into the site root.
+//! - `serve`: build, then serve the console with demo data on the embedded SQLite database.
+//! - `test`: build, then every test: Rust unit and integration tests, then Playwright.
+//!
+//! Each command installs what it needs (wasm target, npm packages, Chromium) when missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Instant, SystemTime};
+
+const OUTPUT_NAME: &str = "jetons";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_PROFILE: &str = "wasm-release";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("build") => Workspace::locate().and_then(|ws| ws.build().map(|_| ())),
+        Some("serve") => Workspace::locate().and_then(|ws| ws.serve(&args[1..])),
+        Some("test") => Workspace::locate().and_then(|ws| ws.test(&args[1..])),
+        _ => {
+            eprintln!(
+                "usage: cargo site build | serve [server args] | test [playwright args]\n\
+                 build  server binary + optimised WASM + CSS into the site root\n\
+                 serve  build, then serve the console with demo data (SQLite under data/)\n\
+                 test   build, then Rust unit + integration tests and Playwright browser tests"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("site: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct Workspace {
+    root: PathBuf,
+    target: PathBuf,
+    cargo: String,
+}
+
+struct Site {
+    root: PathBuf,
+    server: PathBuf,
+}
+
+fn run(command: &mut Command) -> Result {
+    let shown = format!("{command:?}");
+    eprintln!("site: $ {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn output(command: &mut Command) -> Result<String> {
+    let out = command
+        .output()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{command:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &dest)?;
+        } else {
+            std::fs::copy(&path, &dest).map_err(|e| format!("copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+impl Workspace {
+    fn locate() -> Result<Self> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let metadata =
+            output(Command::new(&cargo).args(["metadata", "--format-version", "1", "--no-deps"]))?;
+        let metadata: serde_json::Value =
+            serde_json::from_str(&metadata).map_err(|e| format!("cargo metadata: {e}"))?;
+        let field = |name: &str| {
+            metadata[name]
+                .as_str()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("cargo metadata has no {name}"))
+        };
+        Ok(Self {
+            root: field("workspace_root")?,
+            target: field("target_directory")?,
+            cargo,
+        })
+    }
+
+    fn cargo(&self) -> Command {
+        let mut command = Command::new(&self.cargo);
+        command.current_dir(&self.root);
+        command
+    }
+
+    fn end2end(&self) -> PathBuf {
+        self.root.join("end2end")
+    }
+
+    fn ensure_wasm_target(&self) -> Result {
+        let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
+            .unwrap_or_default();
+        if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+            return Ok(());
+        }
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    }
+
+    /// npm packages: Playwright and binaryen's wasm-opt. Reinstalled when the lockfile changes.
+    fn ensure_npm(&self) -> Result {
+        let dir = self.end2end();
+        let stamp = dir.join("node_modules/.package-lock.json");
+        let lock = dir.join("package-lock.json");
+        if modified(&stamp).is_some() && modified(&stamp) >= modified(&lock) {
+            return Ok(());
+        }
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir))
+    }
+
+    fn ensure_chromium(&self) -> Result {
+        if Path::new(CHROMIUM).exists() {
+            return Ok(());
+        }
+        run(Command::new("apt-get").arg("update"))?;
+        run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium"]))
+    }
+
+    fn build(&self) -> Result<Site> {
+        let started = Instant::now();
+        self.ensure_wasm_target()?;
+        self.ensure_npm()?;
+        run(self
+            .cargo()
+            .args(["build", "--package", "server", "--bin", "server"]))?;
+        run(self.cargo().args([
+            "build",
+            "--package",
+            "frontend",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            WASM_PROFILE,
+        ]))?;
+
+        let site = self.target.join("site");
+        let pkg = site.join("pkg");
+        std::fs::create_dir_all(&pkg).map_err(|e| format!("create {}: {e}", pkg.display()))?;
+        let raw = self
+            .target
+            .join(WASM_TARGET)
+            .join(WASM_PROFILE)
+            .join("frontend.wasm");
+        let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+        if modified(&wasm) < modified(&raw) {
+            self.bindgen(&raw, &pkg)?;
+            self.optimise(&pkg.join(format!("{OUTPUT_NAME}_bg.wasm")), &wasm)?;
+        }
+        std::fs::copy(
+            self.root.join("style/main.css"),
+            pkg.join(format!("{OUTPUT_NAME}.css")),
+        )
+        .map_err(|e| format!("copy style/main.css: {e}"))?;
+        copy_dir(&self.root.join("frontend/public"), &site)?;
+
+        let size = |path: &Path| std::fs::metadata(path).map(|m| m.len() / 1024).unwrap_or(0);
+        eprintln!(
+            "site: built in {:.0?} — {} ({} KiB WASM, {} KiB JS)",
+            started.elapsed(),
+            site.display(),
+            size(&wasm),
+            size(&pkg.join(format!("{OUTPUT_NAME}.js"))),
+        );
+        Ok(Site {
+            root: site,
+            server: self.target.join("debug").join("server"),
+        })
+    }
+
+    fn bindgen(&self, raw: &Path, pkg: &Path) -> Result {
+        eprintln!("site: wasm-bindgen {}", raw.display());
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(raw)
+            .out_name(OUTPUT_NAME)
+            .web(true)
+            .map_err(|e| format!("wasm-bindgen: {e}"))?
+            .typescript(false)
+            .remove_name_section(true)
+            .remove_producers_section(true)
+            .generate(pkg)
+            .map_err(|e| format!("wasm-bindgen: {e}"))
+    }
+
+    fn optimise(&self, input: &Path, output: &Path) -> Result {
+        let wasm_opt = self.end2end().join("node_modules/.bin/wasm-opt");
+        run(Command::new(&wasm_opt)
+            .arg("-Oz")
+            .args([
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "--enable-mutable-globals",
+            ])
+            .arg(input)
+            .arg("-o")
+            .arg(output))?;
+        std::fs::remove_file(input).map_err(|e| format!("remove {}: {e}", input.display()))
+    }
+
+    fn serve(&self, args: &[String]) -> Result {
+        let site = self.build()?;
+        let mut command = Command::new(&site.server);
+        command
+            .current_dir(&self.root)
+            .env("LEPTOS_SITE_ROOT", &site.root)
+            .arg("serve")
+            .arg("--demo")
+            .args(args);
+        run(&mut command)
+    }
+
+    fn test(&self, playwright_args: &[String]) -> Result {
+        self.ensure_chromium()?;
+        let site = self.build()?;
+        run(self
+            .cargo()
+            .args(["test", "--package", "app", "--features", "ssr"]))?;
+        run(self.cargo().args(["test", "--package", "server"]))?;
+        run(Command::new("npx")
+            .arg("playwright")
+            .arg("test")
+            .args(playwright_args)
+            .current_dir(self.end2end())
+            .env("JETONS_SERVER_BIN", &site.server)
+            .env("LEPTOS_SITE_ROOT", &site.root))
+    }
+}

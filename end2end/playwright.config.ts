@@ -1,0 +1,60 @@
+import { defineConfig, devices } from '@playwright/test';
+import {
+  BASE_URL,
+  DATABASE_URL,
+  DATA_DIR,
+  PEOPLE,
+  PORT,
+  SERVER_BIN,
+  SITE_ROOT,
+} from './support/env';
+
+// Tests share one server and one database, and some toggle the feature flag: run them one at a
+// time. support/env.ts also exports JETONS_E2E_DATA_DIR so the workers reach the same database
+// with the operator CLI.
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: 'list',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: 'node support/serve.mjs',
+    url: `${BASE_URL}/login`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    env: {
+      JETONS_SERVER_BIN: SERVER_BIN,
+      LEPTOS_SITE_ROOT: SITE_ROOT,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
+      JETONS_E2E_DATA_DIR: DATA_DIR,
+      DATABASE_URL,
+      JETONS_E2E_ADMIN_PASSWORD: PEOPLE.admin.password,
+      JETONS_E2E_CLERK_PASSWORD: PEOPLE.clerk.password,
+    },
+  },
+});

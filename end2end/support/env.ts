@@ -1,0 +1,40 @@
+// Where the prebuilt server lives, which port it listens on and where this run's database
+// goes. Used by the Playwright config (main process and workers) and by the test helpers; the
+// web server script (serve.mjs) receives the same values through its environment.
+import os from 'node:os';
+import path from 'node:path';
+
+export const SERVER_BIN =
+  process.env.JETONS_SERVER_BIN || '/root/.cache/jetons/target/debug/server';
+export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT || '/root/.cache/jetons/target/site';
+export const PORT = Number(process.env.JETONS_E2E_PORT || 3410);
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+// A fresh folder per run: the main Playwright process picks it and exports it; the web server
+// and the worker processes inherit the variable, so they all use the same database.
+if (!process.env.JETONS_E2E_DATA_DIR) {
+  const stamp = `${Date.now().toString(36)}-${process.pid}`;
+  process.env.JETONS_E2E_DATA_DIR = path.join(os.tmpdir(), `jetons-e2e-${stamp}`);
+}
+export const DATA_DIR = process.env.JETONS_E2E_DATA_DIR;
+export const DATABASE_URL = `sqlite://${path.join(DATA_DIR, 'jetons.db')}`;
+
+/** The people seeded by support/serve.mjs. */
+export const PEOPLE = {
+  /** Has right 090201: may use the console. */
+  admin: { login: 'admin', name: 'Ada Admin', password: 'admin-secret-pw' },
+  /** Has a password but not right 090201. */
+  clerk: { login: 'clerk', name: 'Carl Clerk', password: 'clerk-secret-pw' },
+} as const;
+
+/** The only technical user working in the company today. */
+export const ELIGIBLE_USER = { login: 'ci-bot', name: 'CI Robot', option: 'CI Robot (ci-bot)' };
+
+/** Seeded people who may not own a token (employment ended, not started, not technical). */
+export const INELIGIBLE_OPTIONS = [
+  'Retired Robot (old-bot)',
+  'Future Robot (next-bot)',
+  'Paula Person (paula)',
+  'Ada Admin (admin)',
+  'Carl Clerk (clerk)',
+];

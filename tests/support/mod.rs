@@ -1,0 +1,361 @@
+//! Starts the real server binary on an ephemeral port with a fresh database, and talks to it
+//! over real HTTP.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, ORIGIN, WWW_AUTHENTICATE};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub const SERVER: &str = env!("CARGO_BIN_EXE_server");
+pub const ADMIN: (&str, &str) = ("admin", "admin-password-1");
+pub const NO_RIGHT: (&str, &str) = ("clerk", "clerk-password-1");
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh folder and database for one test; removed on drop.
+pub struct TestDb {
+    pub dir: PathBuf,
+    pub url: String,
+    pub env: Vec<(String, String)>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "jetons-it-{}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}/jetons.db", dir.display());
+        Self {
+            dir,
+            url,
+            env: Vec::new(),
+        }
+    }
+
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Runs an operator CLI command against this database.
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut command = Command::new(SERVER);
+        command
+            .args(args)
+            .env("DATABASE_URL", &self.url)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("spawn the CLI");
+        let mut pipe = child.stdin.take().expect("stdin");
+        if let Some(input) = stdin {
+            pipe.write_all(input.as_bytes()).expect("write stdin");
+        }
+        drop(pipe);
+        child.wait_with_output().expect("CLI output")
+    }
+
+    pub fn cli_ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.cli(args, stdin);
+        assert!(
+            out.status.success(),
+            "CLI {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The people every console test needs, and the feature flag enabled.
+    pub fn seed(&self) -> &Self {
+        self.cli_ok(
+            &[
+                "user",
+                "add",
+                "--login",
+                ADMIN.0,
+                "--name",
+                "Ada Admin",
+                "--right",
+                "090201",
+                "--employed-from",
+                "2020-01-01",
+                "--password-stdin",
+            ],
+            Some(ADMIN.1),
+        );
+        self.cli_ok(
+            &[
+                "user",
+                "add",
+                "--login",
+                NO_RIGHT.0,
+                "--name",
+                "Carl Clerk",
+                "--employed-from",
+                "2020-01-01",
+                "--password-stdin",
+            ],
+            Some(NO_RIGHT.1),
+        );
+        self.cli_ok(
+            &[
+                "user",
+                "add",
+                "--login",
+                "svc-billing",
+                "--name",
+                "Billing connector",
+                "--technical",
+                "--employed-from",
+                "2020-01-01",
+            ],
+            None,
+        );
+        self.cli_ok(
+            &[
+                "user",
+                "add",
+                "--login",
+                "svc-gone",
+                "--name",
+                "Gone connector",
+                "--technical",
+                "--employed-from",
+                "2020-01-01",
+                "--employed-until",
+                "2021-12-31",
+            ],
+            None,
+        );
+        self.cli_ok(
+            &[
+                "user",
+                "add",
+                "--login",
+                "svc-future",
+                "--name",
+                "Future connector",
+                "--technical",
+                "--employed-from",
+                "2999-01-01",
+            ],
+            None,
+        );
+        self.cli_ok(
+            &[
+                "user",
+                "add",
+                "--login",
+                "jdupont",
+                "--name",
+                "Jeanne Dupont",
+                "--employed-from",
+                "2020-01-01",
+            ],
+            None,
+        );
+        self.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None);
+        self
+    }
+
+    pub fn start(&self) -> TestServer {
+        TestServer::start(self, &[])
+    }
+
+    /// Starts a server whose clock is fixed at `at` (RFC 3339), in test mode.
+    pub fn start_at(&self, at: &str) -> TestServer {
+        TestServer::start(
+            self,
+            &[("JETONS_TEST_MODE", "1"), ("JETONS_TEST_CLOCK", at)],
+        )
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub log: PathBuf,
+    child: Child,
+}
+
+impl TestServer {
+    fn start(db: &TestDb, extra_env: &[(&str, &str)]) -> Self {
+        let log = db.dir.join(format!(
+            "server-{}.log",
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        let mut child = Command::new(SERVER)
+            .arg("serve")
+            .env("DATABASE_URL", &db.url)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
+            .env("RUST_LOG", "debug")
+            .envs(db.env.iter().map(|(k, v)| (k, v)))
+            .envs(extra_env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("spawn the server");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.split("listening on ").nth(1) {
+                    let _ = tx.send(addr.trim().to_owned());
+                }
+            }
+        });
+        let base = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "server did not start: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+        };
+        Self { base, log, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Calls a server function the way the console's own pages do.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let response = client
+            .post(self.url(&format!("/api/{name}")))
+            .header(ORIGIN, &self.base)
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server function call");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn login(&self, who: (&str, &str)) -> reqwest::Client {
+        let client = self.client();
+        let (status, body) = self
+            .call(&client, "login", &[("login", who.0), ("password", who.1)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "login failed: {body}");
+        client
+    }
+
+    pub async fn tokens(&self, client: &reqwest::Client) -> Vec<Value> {
+        let (status, body) = self.call(client, "list_tokens", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn user_id(&self, client: &reqwest::Client, login: &str) -> i64 {
+        let (_, users) = self.call(client, "eligible_users", &[]).await;
+        users
+            .as_array()
+            .and_then(|users| users.iter().find(|u| u["login"] == login))
+            .and_then(|u| u["id"].as_i64())
+            .unwrap_or_else(|| panic!("{login} is not an eligible user: {users}"))
+    }
+
+    /// Creates a token; returns (plaintext, row).
+    pub async fn create(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        name: &str,
+        expiration: &str,
+    ) -> (String, Value) {
+        let id = self.user_id(client, login).await.to_string();
+        let (status, body) = self
+            .call(
+                client,
+                "create_token",
+                &[("user_id", &id), ("name", name), ("expiration", expiration)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "create failed: {body}");
+        (
+            body["token"].as_str().expect("token").to_owned(),
+            body["row"].clone(),
+        )
+    }
+
+    /// `GET /api/v1/me` with a raw Authorization header (or none).
+    pub async fn me_raw(&self, authorization: Option<&str>) -> (StatusCode, String, Value) {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = authorization {
+            headers.insert(AUTHORIZATION, value.parse().expect("header"));
+        }
+        let response = reqwest::Client::new()
+            .get(self.url("/api/v1/me"))
+            .headers(headers)
+            .send()
+            .await
+            .expect("me");
+        let status = response.status();
+        let challenge = response
+            .headers()
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, challenge, body)
+    }
+
+    pub async fn me(&self, token: &str) -> (StatusCode, String, Value) {
+        self.me_raw(Some(&format!("Bearer {token}"))).await
+    }
+
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn today() -> String {
+    chrono::Utc::now().date_naive().to_string()
+}
