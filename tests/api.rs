@@ -220,6 +220,8 @@ async fn a_token_stops_when_its_user_leaves_the_company() {
     let (status, _, body) = server.me(&token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "invalid_token");
+    let admin = server.login(ADMIN).await;
+    assert_eq!(server.tokens(&admin).await[0]["status"], "UserInactive");
 }
 
 #[tokio::test]

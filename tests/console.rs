@@ -123,6 +123,8 @@ async fn cross_origin_posts_are_refused_before_anything_happens() {
             StatusCode::FORBIDDEN,
             "origin {origin:?}"
         );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "cross_origin");
     }
     let forged_login = server
         .client()
@@ -133,6 +135,16 @@ async fn cross_origin_posts_are_refused_before_anything_happens() {
         .await
         .unwrap();
     assert_eq!(forged_login.status(), StatusCode::FORBIDDEN);
+    let cross_site_form = server
+        .client()
+        .post(server.url("/api/login"))
+        .header(ORIGIN, "null")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site_form.status(), StatusCode::FORBIDDEN);
     assert!(forged_login.headers().get(SET_COOKIE).is_none());
     assert!(server.tokens(&admin).await.is_empty());
 }
@@ -328,9 +340,27 @@ async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
         }
     };
     assert_eq!(replay(session.clone()).await, StatusCode::OK);
+    // Logging in again rotates the session: the previous id stops working.
+    let again = client
+        .post(server.url("/api/login"))
+        .header(ORIGIN, &server.base)
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    let rotated = again.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(rotated, session);
+    assert_eq!(replay(session).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(replay(rotated.clone()).await, StatusCode::OK);
     let (status, _) = server.call(&client, "logout", &[]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(replay(session).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(replay(rotated).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -354,7 +384,9 @@ async fn the_login_form_works_without_javascript() {
     let post = |password: &'static str| {
         client
             .post(server.url("/api/login"))
-            .header(ORIGIN, &server.base)
+            // What Chromium sends for a form post from a no-referrer page.
+            .header(ORIGIN, "null")
+            .header("sec-fetch-site", "same-origin")
             .header(ACCEPT, "text/html")
             .header("referer", server.url("/login"))
             .form(&[("login", ADMIN.0), ("password", password)])

@@ -45,6 +45,7 @@ pub struct TokenRecord {
     pub created_by: String,
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
+    pub owner_employment: Employment,
 }
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,8 @@ pub enum TokenStatus {
     Active,
     Expired,
     Removed,
+    /// Its user is no longer a technical user working in the company: the token is refused.
+    UserInactive,
 }
 
 impl TokenStatus {
@@ -23,6 +25,7 @@ impl TokenStatus {
             Self::Active => "Active",
             Self::Expired => "Expired",
             Self::Removed => "Removed",
+            Self::UserInactive => "User inactive",
         }
     }
 }
@@ -97,6 +100,8 @@ pub enum ConsoleError {
     BadRequest { message: String },
     #[error("The server could not be reached: {message}")]
     Unavailable { message: String },
+    #[error("This request did not come from the console's own pages and was refused.")]
+    CrossOrigin,
     #[error("Something went wrong on the server; the error has been logged.")]
     Internal,
 }
@@ -112,7 +117,7 @@ impl ConsoleError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotLoggedIn | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::FeatureDisabled => 403,
+            Self::Forbidden | Self::FeatureDisabled | Self::CrossOrigin => 403,
             Self::Invalid { .. } => 422,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,

@@ -20,6 +20,8 @@ pub const SESSION_COOKIE: &str = "jetons_session";
 pub const SESSION_HOURS: i64 = 12;
 pub const HOME: &str = "/security/api-tokens";
 
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Gives a failed call its HTTP status.
 pub fn respond<T>(result: Result<T, ConsoleError>) -> Result<T, ConsoleError> {
     if let Err(error) = &result {
@@ -106,12 +108,16 @@ pub async fn current_admin() -> Result<AdminInfo, ConsoleError> {
 }
 
 fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
-    let status = if token.removed_at.is_some() {
-        TokenStatus::Removed
-    } else if rules::is_expired(token.expires_on, console.today()) {
-        TokenStatus::Expired
-    } else {
-        TokenStatus::Active
+    let status = match rules::check_usable(
+        token.removed_at.is_some(),
+        token.expires_on,
+        &token.owner_employment,
+        console.today(),
+    ) {
+        Ok(()) => TokenStatus::Active,
+        Err(rules::Unusable::Removed) => TokenStatus::Removed,
+        Err(rules::Unusable::Expired) => TokenStatus::Expired,
+        Err(rules::Unusable::OwnerIneligible) => TokenStatus::UserInactive,
     };
     TokenRow {
         id: token.id,
@@ -307,6 +313,11 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let credentials = respond(credentials)?;
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let password = password.to_owned();
+    // argon2id costs ~19 MiB and tens of ms per check: bound how many run at once.
+    let _permit = PASSWORD_CHECKS
+        .acquire()
+        .await
+        .map_err(|_| ConsoleError::Internal);
     let verified = tokio::task::spawn_blocking(move || {
         password::verify_password(stored.as_deref(), &password)
     })
@@ -323,6 +334,17 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
             return respond(Err(ConsoleError::InvalidCredentials));
         }
     };
+    if let Some(previous) =
+        request_parts().and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE))
+    {
+        respond(
+            console
+                .store
+                .delete_session(&sha256_hex(&previous))
+                .await
+                .map_err(internal),
+        )?;
+    }
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let session = to_hex(&secret);

@@ -58,21 +58,24 @@ pub fn parse_authorization(headers: &HeaderMap) -> Result<TokenSecret, BearerErr
     let value = value
         .to_str()
         .map_err(|_| BearerError::InvalidRequest("The Authorization header is not ASCII."))?;
-    let (scheme, credentials) = match value.split_once(' ') {
-        Some((scheme, credentials)) => (scheme, credentials),
-        None if value.eq_ignore_ascii_case("bearer") => {
-            return Err(BearerError::InvalidRequest("No token after Bearer."))
-        }
-        None => return Err(BearerError::Missing),
-    };
+    let scheme_end = value.find([' ', '\t', ',']).unwrap_or(value.len());
+    let (scheme, rest) = value.split_at(scheme_end);
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(BearerError::Missing);
     }
-    let credentials = credentials.trim_start_matches(' ');
-    let token68 = !credentials.is_empty()
-        && credentials.trim_end_matches('=').bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-        });
+    let credentials = rest.trim_start_matches([' ', '\t']);
+    if credentials.is_empty() {
+        return Err(BearerError::InvalidRequest("No token after Bearer."));
+    }
+    if credentials.len() == rest.len() {
+        return Err(BearerError::InvalidRequest(
+            "The Authorization header must be: Bearer <token>.",
+        ));
+    }
+    let token68 = credentials
+        .trim_end_matches('=')
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'));
     if !token68 {
         return Err(BearerError::InvalidRequest(
             "The Authorization header must be: Bearer <token>.",
@@ -208,6 +211,7 @@ mod tests {
             format!("Bearer {token}"),
             format!("bearer {token}"),
             format!("BEARER   {token}"),
+            format!("Bearer\t{token}"),
         ] {
             assert_eq!(
                 parse_authorization(&headers(&[&form])).map(|t| t.into_exposed()),
@@ -231,7 +235,15 @@ mod tests {
     #[test]
     fn malformed_requests_are_invalid_request() {
         let token = token();
-        for bad in ["Bearer", "Bearer ", "Bearer a b", "Bearer ä"] {
+        for bad in [
+            "Bearer",
+            "Bearer ",
+            "Bearer a b",
+            "Bearer ä",
+            "Bearer,x",
+            "bearer\t\t",
+            "Bearer x\t",
+        ] {
             let map = match HeaderValue::from_str(bad) {
                 Ok(_) => headers(&[bad]),
                 Err(_) => continue,

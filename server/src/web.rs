@@ -9,7 +9,7 @@ use axum::http::header::{
     CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -63,6 +63,21 @@ async fn me(caller: ApiCaller) -> impl IntoResponse {
     response
 }
 
+/// Whether a state-changing request comes from the console's own pages. Browsers send
+/// `Sec-Fetch-Site`; when present it decides alone (a plain form post from a page with
+/// `Referrer-Policy: no-referrer` carries `Origin: null`). Otherwise `Origin` must name this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return site.as_bytes() == b"same-origin";
+    }
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+    headers
+        .get(ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .and_then(|o| o.split_once("://").map(|(_, authority)| authority))
+        .is_some_and(|authority| host.is_some_and(|host| authority.eq_ignore_ascii_case(host)))
+}
+
 /// Server functions and the login form change state with cookies: only the console's own
 /// pages may call them (Leptos itself has no CSRF protection).
 async fn same_origin_only(request: Request, next: Next) -> Response {
@@ -71,31 +86,19 @@ async fn same_origin_only(request: Request, next: Next) -> Response {
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     let path = request.uri().path();
-    if safe || !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+    if safe
+        || !path.starts_with("/api/")
+        || path.starts_with("/api/v1/")
+        || same_origin(request.headers())
+    {
         return next.run(request).await;
     }
-    let headers = request.headers();
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
-    let origin_matches = headers
-        .get(ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .and_then(|o| o.split_once("://").map(|(_, authority)| authority))
-        .is_some_and(|authority| Some(authority) == host);
-    let fetch_same_origin = headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"same-origin");
-    let has_origin = headers.contains_key(ORIGIN);
-    if origin_matches || (!has_origin && fetch_same_origin) {
-        return next.run(request).await;
-    }
-    (
-        StatusCode::FORBIDDEN,
-        Json(serde_json::json!({
-            "error": "cross_origin",
-            "message": "Cross-site requests are refused: this request must come from the console's own pages."
-        })),
-    )
-        .into_response()
+    let error = ConsoleError::CrossOrigin;
+    let mut response = (StatusCode::FORBIDDEN, Json(error)).into_response();
+    response
+        .headers_mut()
+        .insert("serverfnerror", HeaderValue::from_static("cross-origin"));
+    response
 }
 
 /// A server function that failed before its body ran (bad arguments) answers 500 in Leptos;
@@ -213,5 +216,54 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_the_browser_sends_it() {
+        assert!(same_origin(&headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "null"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://a:1"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("sec-fetch-site", "same-site"),
+            ("host", "a:1")
+        ])));
+    }
+
+    #[test]
+    fn otherwise_the_origin_must_name_this_host() {
+        assert!(same_origin(&headers(&[
+            ("origin", "http://a:1"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "http://evil:1"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "null"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[("host", "a:1")])));
+        assert!(!same_origin(&headers(&[("origin", "http://a:1")])));
     }
 }

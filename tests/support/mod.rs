@@ -23,6 +23,26 @@ pub struct TestDb {
     pub dir: PathBuf,
     pub url: String,
     pub env: Vec<(String, String)>,
+    postgres_database: Option<String>,
+}
+
+/// The PostgreSQL server the tests create their databases on.
+fn postgres_admin_url() -> String {
+    std::env::var("JETONS_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+fn psql(database: &str, sql: &str) {
+    let out = Command::new("psql")
+        .arg(format!("{}/{database}", postgres_admin_url()))
+        .args(["-v", "ON_ERROR_STOP=1", "-qAtc", sql])
+        .output()
+        .expect("psql (PostgreSQL client) must be installed");
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl TestDb {
@@ -39,7 +59,22 @@ impl TestDb {
             dir,
             url,
             env: Vec::new(),
+            postgres_database: None,
         }
+    }
+
+    /// A fresh PostgreSQL database (dropped on drop).
+    pub fn postgres() -> Self {
+        let mut db = Self::sqlite();
+        let name = db
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().replace('-', "_"))
+            .expect("dir name");
+        psql("postgres", &format!("CREATE DATABASE {name}"));
+        db.url = format!("{}/{name}", postgres_admin_url());
+        db.postgres_database = Some(name);
+        db
     }
 
     pub fn with_env(mut self, key: &str, value: &str) -> Self {
@@ -186,6 +221,12 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(name) = &self.postgres_database {
+            psql(
+                "postgres",
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
     }
 }
 

@@ -5,23 +5,29 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::Login;
+use crate::model::ConsoleError;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
+    // Only fixed texts: the action's initial value can come from the URL (`__err`), so a
+    // message taken from it would let a link put words on the login page.
     let message = move || {
-        action
+        let failed_in_page = action
             .value()
             .get()
             .and_then(Result::err)
-            .map(|error| error.to_string())
-            .or_else(|| {
-                query
-                    .read()
-                    .get("failed")
-                    .map(|_| "Invalid login or password.".to_string())
-            })
+            .map(|error| match error {
+                ConsoleError::Unavailable { .. } => "The server could not be reached; try again.",
+                _ => "Invalid login or password.",
+            });
+        failed_in_page.or_else(|| {
+            query
+                .read()
+                .get("failed")
+                .map(|_| "Invalid login or password.")
+        })
     };
     view! {
         <Title text="Log in — Administration console" />

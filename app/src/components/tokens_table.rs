@@ -48,7 +48,12 @@ fn TokenLine(
     on_delete: Callback<TokenRow>,
 ) -> impl IntoView {
     let removed = row.status == TokenStatus::Removed;
-    let status_class = format!("status status-{}", row.status.label().to_lowercase());
+    let status_class = match row.status {
+        TokenStatus::Active => "status status-active",
+        TokenStatus::Expired => "status status-expired",
+        TokenStatus::Removed => "status status-removed",
+        TokenStatus::UserInactive => "status status-inactive",
+    };
     let remove_label = format!("Remove token {}", row.name);
     let delete_label = format!("Delete token {}", row.name);
     let for_remove = row.clone();

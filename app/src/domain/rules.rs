@@ -13,7 +13,7 @@ pub enum RuleError {
     NameEmpty,
     #[error("The token name must be at most {NAME_MAX_CHARS} characters.")]
     NameTooLong,
-    #[error("The token name must not contain control characters.")]
+    #[error("The token name must not contain control or text-direction characters.")]
     NameControlCharacters,
     #[error("Enter the expiration date as YYYY-MM-DD.")]
     DateMalformed,
@@ -40,7 +40,7 @@ impl TokenName {
         if name.chars().count() > NAME_MAX_CHARS {
             return Err(RuleError::NameTooLong);
         }
-        if name.chars().any(char::is_control) {
+        if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
             return Err(RuleError::NameControlCharacters);
         }
         Ok(Self(name.to_owned()))
@@ -49,6 +49,11 @@ impl TokenName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Embeddings, overrides and isolates: they can make a name display as another one.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 /// Parses a `YYYY-MM-DD` calendar date (as sent by a date input).
@@ -240,6 +245,11 @@ mod tests {
             Err(RuleError::NameControlCharacters)
         );
         assert!(TokenName::parse("<script>alert(1)</script>'; DROP TABLE x;--").is_ok());
+        assert_eq!(
+            TokenName::parse("invoice\u{202E}fdp.exe"),
+            Err(RuleError::NameControlCharacters)
+        );
+        assert_eq!(TokenName::parse("مفتاح 🔑").unwrap().as_str(), "مفتاح 🔑");
     }
 
     #[test]

@@ -10,12 +10,14 @@ use app::backend::{
 };
 
 use super::{
-    db_error, is_unique_violation, person_from_row, to_date, to_instant, Db, PERSON_COLUMNS,
+    db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
+    PERSON_COLUMNS,
 };
 
 const TOKEN_SELECT: &str =
     "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
-     t.created_at, c.login AS created_by, t.expires_on, t.removed_at \
+     t.created_at, c.login AS created_by, t.expires_on, t.removed_at, \
+     o.technical, o.employed_from, o.employed_until \
      FROM api_tokens t JOIN people o ON o.id = t.owner_id JOIN people c ON c.id = t.created_by";
 
 fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
@@ -30,6 +32,7 @@ fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
         created_by: row.try_get("created_by").map_err(db_error)?,
         expires_on: to_date(&row.try_get::<String, _>("expires_on").map_err(db_error)?)?,
         removed_at: removed_at.map(to_instant).transpose()?,
+        owner_employment: employment_from_row(row)?,
     })
 }
 
@@ -102,6 +105,11 @@ impl ConsoleStore for Db {
     ) -> BoxFuture<'_, StoreResult<()>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
+            sqlx::query("DELETE FROM console_sessions WHERE expires_at <= $1")
+                .bind(now.timestamp())
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
             sqlx::query(
                 "INSERT INTO console_sessions (session_hash, person_id, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4)",

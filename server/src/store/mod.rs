@@ -148,21 +148,26 @@ pub(crate) fn flag(value: bool) -> i64 {
     i64::from(value)
 }
 
+/// Columns `technical, employed_from, employed_until` → employment facts.
+pub(crate) fn employment_from_row(row: &AnyRow) -> Result<Employment, StoreError> {
+    let employed_until: Option<String> = row.try_get("employed_until").map_err(db_error)?;
+    Ok(Employment {
+        technical: row.try_get::<i64, _>("technical").map_err(db_error)? == 1,
+        start: to_date(
+            &row.try_get::<String, _>("employed_from")
+                .map_err(db_error)?,
+        )?,
+        end: employed_until.as_deref().map(to_date).transpose()?,
+    })
+}
+
 /// Columns `id, login, name, technical, employed_from, employed_until` → a person (no rights).
 pub(crate) fn person_from_row(row: &AnyRow) -> Result<PersonRecord, StoreError> {
-    let employed_until: Option<String> = row.try_get("employed_until").map_err(db_error)?;
     Ok(PersonRecord {
         id: row.try_get("id").map_err(db_error)?,
         login: row.try_get("login").map_err(db_error)?,
         name: row.try_get("name").map_err(db_error)?,
-        employment: Employment {
-            technical: row.try_get::<i64, _>("technical").map_err(db_error)? == 1,
-            start: to_date(
-                &row.try_get::<String, _>("employed_from")
-                    .map_err(db_error)?,
-            )?,
-            end: employed_until.as_deref().map(to_date).transpose()?,
-        },
+        employment: employment_from_row(row)?,
         rights: Vec::new(),
     })
 }

@@ -1,0 +1,78 @@
+//! The scale-out path: the same server on PostgreSQL (`DATABASE_URL=postgres://…`).
+
+mod support;
+
+use reqwest::StatusCode;
+use support::{TestDb, ADMIN, NO_RIGHT};
+
+#[tokio::test]
+async fn the_whole_token_lifecycle_works_on_postgresql() {
+    let db = TestDb::postgres();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+
+    let (status, users) = server.call(&admin, "eligible_users", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+
+    let (kept, kept_row) = server
+        .create(&admin, "svc-billing", "Kept", "2099-12-31")
+        .await;
+    let (removed, removed_row) = server.create(&admin, "svc-billing", "Removed", "").await;
+    let (deleted, deleted_row) = server.create(&admin, "svc-billing", "Deleted", "").await;
+    for token in [&kept, &removed, &deleted] {
+        assert_eq!(server.me(token).await.0, StatusCode::OK);
+    }
+    let id = server.user_id(&admin, "svc-billing").await.to_string();
+    let (status, body) = server
+        .call(
+            &admin,
+            "create_token",
+            &[("user_id", &id), ("name", "Kept"), ("expiration", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["field"], "name");
+
+    let (status, _) = server
+        .call(
+            &admin,
+            "remove_token",
+            &[("id", &removed_row["id"].to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server
+        .call(
+            &admin,
+            "delete_token",
+            &[("id", &deleted_row["id"].to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    assert_eq!(server.me(&kept).await.0, StatusCode::OK);
+    assert_eq!(server.me(&removed).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(server.me(&deleted).await.0, StatusCode::UNAUTHORIZED);
+
+    let rows = server.tokens(&admin).await;
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"Kept") && names.contains(&"Removed"));
+    let removed_now = rows.iter().find(|r| r["name"] == "Removed").unwrap();
+    assert_eq!(removed_now["removed_on"], support::today());
+    assert_eq!(kept_row["expires_on"], "2099-12-31");
+
+    let clerk = server.login(NO_RIGHT).await;
+    assert_eq!(
+        server.call(&clerk, "list_tokens", &[]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    db.cli_ok(&["flag", "disable", "Technique", "Jetons Api"], None);
+    assert_eq!(
+        server.call(&admin, "list_tokens", &[]).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(server.me(&kept).await.0, StatusCode::UNAUTHORIZED);
+}
