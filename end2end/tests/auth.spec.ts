@@ -48,6 +48,7 @@ test('logs in and out with JavaScript', async ({ page }) => {
 });
 
 test('a wrong password shows an error and does not log in', async ({ page, browserErrors }) => {
+  browserErrors.allow(/status of 401 .*@ .*\/api\/login/);
   await page.goto('/login');
   await waitHydrated(page);
   await page.getByLabel('Login').fill(PEOPLE.admin.login);
@@ -123,6 +124,7 @@ test('a wrong password without JavaScript shows the error too', async ({
 });
 
 test('a person without right 090201 gets the 403 page', async ({ page, browserErrors }) => {
+  browserErrors.allow(/status of 403 .*@ .*\/(api\/current_admin|security\/api-tokens)$/);
   await login(page, 'clerk');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('403');
   await expect(page.getByText('You need right 090201')).toBeVisible();

@@ -13,6 +13,7 @@ test('with the flag disabled, the page explains why and offers no creation', asy
   page,
   browserErrors,
 }) => {
+  browserErrors.allow(/status of 403 .*@ .*\/security\/api-tokens/);
   await openTokensPage(page);
   await expect(page.getByRole('button', { name: 'Create an API token' })).toBeVisible();
 

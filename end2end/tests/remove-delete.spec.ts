@@ -37,7 +37,6 @@ function confirmation(page: Page, title: string) {
 test('Remove: the row stays, marked removed today, and the token stops working', async ({
   page,
   request,
-  browserErrors,
 }) => {
   const name = uniqueName('Revoked');
   const token = await createAndReadToken(page, { name });
