@@ -417,3 +417,12 @@ async fn the_login_form_works_without_javascript() {
         .unwrap();
     assert!(html.contains("Create an API token"));
 }
+
+#[tokio::test]
+async fn the_root_leads_to_the_api_tokens_screen() {
+    let db = TestDb::sqlite();
+    let server = db.start();
+    let response = server.client().get(server.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[LOCATION], "/security/api-tokens");
+}

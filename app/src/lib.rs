@@ -41,6 +41,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 #[component]
+fn Home() -> impl IntoView {
+    components::shell::server_redirect("/security/api-tokens");
+    view! { <Redirect path="/security/api-tokens" /> }
+}
+
+#[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Effects run only in the browser: this attribute means "hydrated, clicks now work".
@@ -60,7 +66,7 @@ pub fn App() -> impl IntoView {
                     view=ApiTokensPage
                     ssr=SsrMode::Async
                 />
-                <Route path=path!("/") view=|| view! { <Redirect path="/security/api-tokens" /> } />
+                <Route path=path!("/") view=Home ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

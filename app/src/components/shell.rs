@@ -17,15 +17,17 @@ fn LogoutButton() -> impl IntoView {
     }
 }
 
-/// A page request without a session is answered 302 → /login whatever its `Accept` header
-/// (Leptos' own redirect only does so for requests that accept HTML).
-fn answer_with_login_redirect() {
+/// Answers a page request with 302 → `path` whatever its `Accept` header (Leptos' own
+/// redirect only does so for requests that accept HTML). The client side uses `<Redirect>`.
+pub fn server_redirect(path: &'static str) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         use axum::http::{header::LOCATION, HeaderValue, StatusCode};
         response.set_status(StatusCode::FOUND);
-        response.insert_header(LOCATION, HeaderValue::from_static("/login"));
+        response.insert_header(LOCATION, HeaderValue::from_static(path));
     }
+    #[cfg(not(feature = "ssr"))]
+    let _ = path;
 }
 
 #[component]
@@ -63,7 +65,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                 .into_any()
                         }
                         Err(ConsoleError::NotLoggedIn) => {
-                            answer_with_login_redirect();
+                            server_redirect("/login");
                             view! { <Redirect path="/login" /> }.into_any()
                         }
                         Err(error @ ConsoleError::Forbidden) => {
