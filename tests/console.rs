@@ -84,14 +84,7 @@ async fn with_the_flag_disabled_the_screen_does_not_exist() {
         assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
         assert_eq!(body["error"], "feature_disabled", "{name}");
     }
-    let html = admin
-        .get(server.url("/security/api-tokens"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&admin, "/security/api-tokens").await;
     assert!(
         html.contains("This feature requires enabling the feature flag Technique &gt; Jetons Api."),
         "{html}"
@@ -369,14 +362,7 @@ async fn the_login_form_works_without_javascript() {
     db.seed();
     let server = db.start();
     let client = server.client();
-    let page = client
-        .get(server.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = server.html(&client, "/login").await;
     assert!(
         page.contains("action=\"/api/login\"") && page.contains("method=\"post\""),
         "{page}"
@@ -395,26 +381,12 @@ async fn the_login_form_works_without_javascript() {
     let failed = post("wrong-password").await.unwrap();
     assert_eq!(failed.status(), StatusCode::FOUND);
     assert_eq!(failed.headers()[LOCATION], "/login?failed=1");
-    let failed_page = client
-        .get(server.url("/login?failed=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let failed_page = server.html(&client, "/login?failed=1").await;
     assert!(failed_page.contains("Invalid login or password."));
     let ok = post(ADMIN.1).await.unwrap();
     assert_eq!(ok.status(), StatusCode::FOUND);
     assert_eq!(ok.headers()[LOCATION], "/security/api-tokens");
-    let html = client
-        .get(server.url("/security/api-tokens"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.html(&client, "/security/api-tokens").await;
     assert!(html.contains("Create an API token"));
 }
 

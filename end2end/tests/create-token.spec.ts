@@ -166,3 +166,25 @@ test('without a clipboard, "Copy to the clipboard" explains it and keeps the dia
   const token = await revealToken(page);
   expect(token).toMatch(TOKEN_PATTERN);
 });
+
+test('dialogs take the focus and Escape closes them', async ({ page }) => {
+  await page.getByRole('button', { name: 'Create an API token' }).click();
+  const dialog = createDialog(page);
+  await expect(dialog.getByLabel('User')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  const name = uniqueName('Keyboard');
+  const reveal = await createToken(page, { name });
+  await expect(reveal.getByRole('button', { name: 'Show token' })).toBeFocused();
+  const token = await revealToken(page);
+  await page.keyboard.press('Escape');
+  await expect(tokenDialog(page)).toHaveCount(0);
+  await page.getByRole('button', { name: `Delete token ${name}` }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete the token' });
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(tokenRow(page, name)).toBeVisible();
+  expect(await page.content()).not.toContain(token);
+});

@@ -385,6 +385,12 @@ impl TestServer {
         self.me_raw(Some(&format!("Bearer {token}"))).await
     }
 
+    /// The HTML of a console page, as a browser session would get it.
+    pub async fn html(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.expect("page");
+        response.text().await.expect("page body")
+    }
+
     pub fn logs(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }

@@ -3,12 +3,20 @@
 
 use leptos::prelude::*;
 
+use super::modal::Modal;
 use crate::api::{eligible_users, CreateToken};
 use crate::model::Field;
 
 #[component]
 pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>) -> impl IntoView {
     let users = Resource::new(|| (), |_| eligible_users());
+    // The form appears once the users are loaded: focus its first field then.
+    let user_select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        if let Some(select) = user_select.get() {
+            let _ = select.focus();
+        }
+    });
     let error = move || action.value().get().and_then(Result::err);
     let error_for = move |field: Field| {
         move || {
@@ -31,8 +39,7 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
     };
 
     view! {
-        <div class="backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="create-token-title">
+        <Modal labelled_by="create-token-title" on_close=Callback::new(move |()| open.set(false))>
                 <h2 id="create-token-title">"Create an API token"</h2>
                 <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
                     {move || Suspend::new(async move {
@@ -43,7 +50,7 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
                         view! {
                             <ActionForm action=action attr:class="form">
                                 <label for="token-user">"User"</label>
-                                <select id="token-user" name="user_id" aria-invalid=invalid(Field::User)>
+                                <select id="token-user" name="user_id" node_ref=user_select aria-invalid=invalid(Field::User)>
                                     <option value="">"Select a technical user"</option>
                                     {users
                                         .into_iter()
@@ -92,7 +99,6 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
                             .into_any()
                     })}
                 </Suspense>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -3,6 +3,7 @@ pub mod create_token;
 pub mod delete_token;
 pub mod icons;
 pub mod login;
+pub mod modal;
 pub mod not_found;
 pub mod remove_token;
 pub mod shell;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::icons::EyeIcon;
+use super::modal::Modal;
 use crate::clipboard;
 
 #[component]
@@ -33,14 +34,7 @@ pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
         });
     };
     view! {
-        <div class="backdrop">
-            <div
-                class="dialog"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="token-title"
-                aria-describedby="token-warning"
-            >
+        <Modal labelled_by="token-title" described_by="token-warning" on_close=Callback::new(move |()| revealed.set(None))>
                 <h2 id="token-title">"API token"</h2>
                 <p id="token-warning" class="warning">
                     "Copy this token now: it is no longer possible to view the token once the window is closed."
@@ -69,7 +63,6 @@ pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
                         "Close"
                     </button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }
