@@ -14,10 +14,7 @@ fn is_invalid_token(challenge: &str) -> bool {
 
 #[tokio::test]
 async fn a_created_token_authenticates_until_removed() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let (token, row) = server
         .create(&admin, "svc-billing", "Nightly export", "")
         .await;
@@ -41,10 +38,7 @@ async fn a_created_token_authenticates_until_removed() {
 
 #[tokio::test]
 async fn a_deleted_token_stops_at_once() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let (token, row) = server
         .create(&admin, "svc-billing", "To delete", "2099-12-31")
         .await;
@@ -61,10 +55,7 @@ async fn a_deleted_token_stops_at_once() {
 
 #[tokio::test]
 async fn missing_malformed_and_unknown_credentials_follow_rfc_6750() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let (token, _) = server.create(&admin, "svc-billing", "Probe", "").await;
 
     let (status, challenge, body) = server.me_raw(None).await;
@@ -174,39 +165,13 @@ async fn the_time_zone_decides_which_day_today_is() {
 #[tokio::test]
 async fn a_token_stops_when_its_user_leaves_the_company() {
     let db = TestDb::sqlite();
-    db.cli_ok(
-        &[
-            "user",
-            "add",
-            "--login",
-            ADMIN.0,
-            "--name",
-            "Ada",
-            "--right",
-            "090201",
-            "--employed-from",
-            "2020-01-01",
-            "--password-stdin",
-        ],
+    db.cli_ok("user add --login admin --name Ada --right 090201 --employed-from 2020-01-01 --password-stdin",
         Some(ADMIN.1),
     );
-    db.cli_ok(
-        &[
-            "user",
-            "add",
-            "--login",
-            "svc-leaving",
-            "--name",
-            "Leaving",
-            "--technical",
-            "--employed-from",
-            "2020-01-01",
-            "--employed-until",
-            CLOCK_DAY,
-        ],
+    db.cli_ok(&format!("user add --login svc-leaving --name Leaving --technical --employed-from 2020-01-01 --employed-until {CLOCK_DAY}"),
         None,
     );
-    db.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None);
+    db.cli_ok("flag enable Technique 'Jetons Api'", None);
     let token = {
         let server = db.start_at(&format!("{CLOCK_DAY}T12:00:00Z"));
         let admin = server.login(ADMIN).await;
@@ -226,21 +191,18 @@ async fn a_token_stops_when_its_user_leaves_the_company() {
 
 #[tokio::test]
 async fn tokens_stop_while_the_feature_flag_is_disabled() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (db, server, admin) = support::console().await;
     let (token, _) = server.create(&admin, "svc-billing", "Flagged", "").await;
-    db.cli_ok(&["flag", "disable", "Technique", "Jetons Api"], None);
+    db.cli_ok("flag disable Technique 'Jetons Api'", None);
     assert_eq!(server.me(&token).await.0, StatusCode::UNAUTHORIZED);
-    db.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None);
+    db.cli_ok("flag enable Technique 'Jetons Api'", None);
     assert_eq!(server.me(&token).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_test_clock_without_test_mode_is_refused() {
     let db = TestDb::sqlite().with_env("JETONS_TEST_CLOCK", "2031-03-15T08:00:00Z");
-    let out = db.cli(&["migrate"], None);
+    let out = db.cli("migrate", None);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("JETONS_TEST_MODE"), "{stderr}");

@@ -11,81 +11,18 @@ fn stderr(out: &std::process::Output) -> String {
 #[test]
 fn user_add_refuses_bad_input_with_a_clear_message() {
     let db = TestDb::sqlite();
-    db.cli_ok(
-        &[
-            "user",
-            "add",
-            "--login",
-            "svc-a",
-            "--name",
-            "A",
-            "--technical",
-        ],
-        None,
-    );
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &["user", "add", "--login", "svc-a", "--name", "Again"],
-            "already exists",
-        ),
-        (
-            &[
-                "user",
-                "add",
-                "--login",
-                "svc-b",
-                "--name",
-                "B",
-                "--employed-from",
-                "2024-02-30",
-            ],
-            "--employed-from",
-        ),
-        (
-            &[
-                "user",
-                "add",
-                "--login",
-                "svc-b",
-                "--name",
-                "B",
-                "--employed-until",
-                "tomorrow",
-            ],
-            "--employed-until",
-        ),
-        (
-            &[
-                "user",
-                "add",
-                "--login",
-                "svc-b",
-                "--name",
-                "B",
-                "--employed-from",
-                "2024-01-02",
-                "--employed-until",
-                "2024-01-01",
-            ],
-            "before",
-        ),
-        (
-            &[
-                "user", "add", "--login", "svc-b", "--name", "B", "--right", "admin",
-            ],
-            "six digits",
-        ),
-        (
-            &["user", "add", "--login", "with space", "--name", "B"],
-            "--login",
-        ),
-        (
-            &["user", "add", "--login", "svc-b", "--name", "  "],
-            "--name",
-        ),
-        (&["user", "add", "--login", "svc-b"], "--name"),
-        (&["flag", "enable", "Technique"], "LABEL"),
-        (&["frobnicate"], "unrecognized subcommand"),
+    db.cli_ok("user add --login svc-a --name A --technical", None);
+    let cases = [
+        ("user add --login svc-a --name Again", "already exists"),
+        ("user add --login svc-b --name B --employed-from 2024-02-30", "--employed-from"),
+        ("user add --login svc-b --name B --employed-until tomorrow", "--employed-until"),
+        ("user add --login svc-b --name B --employed-from 2024-01-02 --employed-until 2024-01-01", "before"),
+        ("user add --login svc-b --name B --right admin", "six digits"),
+        ("user add --login 'with space' --name B", "--login"),
+        ("user add --login svc-b --name '  '", "--name"),
+        ("user add --login svc-b", "--name"),
+        ("flag enable Technique", "LABEL"),
+        ("frobnicate", "unrecognized subcommand"),
     ];
     for (args, expected) in cases {
         let out = db.cli(args, None);
@@ -97,15 +34,7 @@ fn user_add_refuses_bad_input_with_a_clear_message() {
         );
     }
     let short = db.cli(
-        &[
-            "user",
-            "add",
-            "--login",
-            "svc-c",
-            "--name",
-            "C",
-            "--password-stdin",
-        ],
+        "user add --login svc-c --name C --password-stdin",
         Some("short"),
     );
     assert!(!short.status.success());
@@ -116,12 +45,11 @@ fn user_add_refuses_bad_input_with_a_clear_message() {
 fn flags_toggle_and_say_so() {
     let db = TestDb::sqlite();
     assert_eq!(
-        db.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None)
-            .trim(),
+        db.cli_ok("flag enable Technique 'Jetons Api'", None).trim(),
         "feature flag Technique > Jetons Api enabled"
     );
     assert_eq!(
-        db.cli_ok(&["flag", "disable", "Technique", "Jetons Api"], None)
+        db.cli_ok("flag disable Technique 'Jetons Api'", None)
             .trim(),
         "feature flag Technique > Jetons Api disabled"
     );
@@ -130,24 +58,24 @@ fn flags_toggle_and_say_so() {
 #[test]
 fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
     let db = TestDb::sqlite();
-    let first = db.cli_ok(&["demo"], None);
+    let first = db.cli_ok("demo", None);
     let password = first
         .split("with password ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .expect("a password in the demo output");
     assert!(password.len() >= 16, "{first}");
-    let second = db.cli_ok(&["demo"], None);
+    let second = db.cli_ok("demo", None);
     assert!(second.contains("not added"), "{second}");
     assert!(!second.contains(password));
-    let again = db.cli(&["user", "add", "--login", "admin", "--name", "Dup"], None);
+    let again = db.cli("user add --login admin --name Dup", None);
     assert!(!again.status.success(), "the demo admin should exist");
 }
 
 #[test]
 fn bad_settings_are_refused_at_start() {
     let db = TestDb::sqlite().with_env("JETONS_TIME_ZONE", "Mars/Olympus");
-    let out = db.cli(&["migrate"], None);
+    let out = db.cli("migrate", None);
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("JETONS_TIME_ZONE"),

@@ -20,10 +20,7 @@ const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 5] = [
 
 #[tokio::test]
 async fn without_a_session_every_function_answers_401_and_changes_nothing() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     server.create(&admin, "svc-billing", "Existing", "").await;
     let anonymous = server.client();
     for (name, form) in TOKEN_FUNCTIONS
@@ -74,11 +71,8 @@ async fn without_right_090201_every_function_answers_403() {
 
 #[tokio::test]
 async fn with_the_flag_disabled_the_screen_does_not_exist() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
-    db.cli_ok(&["flag", "disable", "Technique", "Jetons Api"], None);
+    let (db, server, admin) = support::console().await;
+    db.cli_ok("flag disable Technique 'Jetons Api'", None);
     for (name, form) in TOKEN_FUNCTIONS {
         let (status, body) = server.call(&admin, name, form).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
@@ -90,16 +84,13 @@ async fn with_the_flag_disabled_the_screen_does_not_exist() {
         "{html}"
     );
     assert!(!html.contains("Create an API token"));
-    db.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None);
+    db.cli_ok("flag enable Technique 'Jetons Api'", None);
     assert!(server.tokens(&admin).await.is_empty());
 }
 
 #[tokio::test]
 async fn cross_origin_posts_are_refused_before_anything_happens() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let id = server.user_id(&admin, "svc-billing").await.to_string();
     for origin in [Some("http://evil.example"), None] {
         let mut request = admin.post(server.url("/api/create_token")).form(&[
@@ -144,10 +135,7 @@ async fn cross_origin_posts_are_refused_before_anything_happens() {
 
 #[tokio::test]
 async fn bad_input_gets_a_specific_error_and_stores_nothing() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let billing = server.user_id(&admin, "svc-billing").await.to_string();
     server.create(&admin, "svc-billing", "Taken", "").await;
     let long = "n".repeat(101);
@@ -201,10 +189,7 @@ async fn bad_input_gets_a_specific_error_and_stores_nothing() {
 
 #[tokio::test]
 async fn the_eligible_users_are_technical_users_employed_today() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let (status, users) = server.call(&admin, "eligible_users", &[]).await;
     assert_eq!(status, StatusCode::OK);
     let logins: Vec<&str> = users
@@ -218,10 +203,7 @@ async fn the_eligible_users_are_technical_users_employed_today() {
 
 #[tokio::test]
 async fn remove_and_delete_report_tokens_that_are_gone_or_already_removed() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let (_, row) = server.create(&admin, "svc-billing", "Twice", "").await;
     let id = row["id"].to_string();
     let (status, removed) = server.call(&admin, "remove_token", &[("id", &id)]).await;
@@ -244,10 +226,7 @@ async fn remove_and_delete_report_tokens_that_are_gone_or_already_removed() {
 
 #[tokio::test]
 async fn the_page_is_rendered_on_the_server_with_hints_and_escaped_names() {
-    let db = TestDb::sqlite();
-    db.seed();
-    let server = db.start();
-    let admin = server.login(ADMIN).await;
+    let (_db, server, admin) = support::console().await;
     let name = "<script>alert('x')</script> & co";
     let (token, row) = server
         .create(&admin, "svc-billing", name, "2099-12-31")

@@ -69,7 +69,7 @@ async fn the_whole_token_lifecycle_works_on_postgresql() {
         server.call(&clerk, "list_tokens", &[]).await.0,
         StatusCode::FORBIDDEN
     );
-    db.cli_ok(&["flag", "disable", "Technique", "Jetons Api"], None);
+    db.cli_ok("flag disable Technique 'Jetons Api'", None);
     assert_eq!(
         server.call(&admin, "list_tokens", &[]).await.0,
         StatusCode::FORBIDDEN

@@ -82,17 +82,18 @@ impl TestDb {
         self
     }
 
-    /// Runs an operator CLI command against this database.
-    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut command = Command::new(SERVER);
-        command
-            .args(args)
+    /// Runs an operator CLI command line (words split on spaces; 'single quotes' group)
+    /// against this database.
+    pub fn cli(&self, line: &str, stdin: Option<&str>) -> Output {
+        let mut child = Command::new(SERVER)
+            .args(words(line))
             .env("DATABASE_URL", &self.url)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("spawn the CLI");
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn the CLI");
         let mut pipe = child.stdin.take().expect("stdin");
         if let Some(input) = stdin {
             pipe.write_all(input.as_bytes()).expect("write stdin");
@@ -101,11 +102,11 @@ impl TestDb {
         child.wait_with_output().expect("CLI output")
     }
 
-    pub fn cli_ok(&self, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.cli(args, stdin);
+    pub fn cli_ok(&self, line: &str, stdin: Option<&str>) -> String {
+        let out = self.cli(line, stdin);
         assert!(
             out.status.success(),
-            "CLI {args:?} failed: {}{}",
+            "CLI {line} failed: {}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
@@ -114,94 +115,26 @@ impl TestDb {
 
     /// The people every console test needs, and the feature flag enabled.
     pub fn seed(&self) -> &Self {
-        self.cli_ok(
-            &[
-                "user",
-                "add",
-                "--login",
-                ADMIN.0,
-                "--name",
-                "Ada Admin",
-                "--right",
-                "090201",
-                "--employed-from",
-                "2020-01-01",
-                "--password-stdin",
-            ],
+        self.cli_ok("user add --login admin --name 'Ada Admin' --right 090201 --employed-from 2020-01-01 --password-stdin",
             Some(ADMIN.1),
         );
-        self.cli_ok(
-            &[
-                "user",
-                "add",
-                "--login",
-                NO_RIGHT.0,
-                "--name",
-                "Carl Clerk",
-                "--employed-from",
-                "2020-01-01",
-                "--password-stdin",
-            ],
+        self.cli_ok("user add --login clerk --name 'Carl Clerk' --employed-from 2020-01-01 --password-stdin",
             Some(NO_RIGHT.1),
         );
-        self.cli_ok(
-            &[
-                "user",
-                "add",
-                "--login",
-                "svc-billing",
-                "--name",
-                "Billing connector",
-                "--technical",
-                "--employed-from",
-                "2020-01-01",
-            ],
+        self.cli_ok("user add --login svc-billing --name 'Billing connector' --technical --employed-from 2020-01-01",
+            None,
+        );
+        self.cli_ok("user add --login svc-gone --name 'Gone connector' --technical --employed-from 2020-01-01 --employed-until 2021-12-31",
+            None,
+        );
+        self.cli_ok("user add --login svc-future --name 'Future connector' --technical --employed-from 2999-01-01",
             None,
         );
         self.cli_ok(
-            &[
-                "user",
-                "add",
-                "--login",
-                "svc-gone",
-                "--name",
-                "Gone connector",
-                "--technical",
-                "--employed-from",
-                "2020-01-01",
-                "--employed-until",
-                "2021-12-31",
-            ],
+            "user add --login jdupont --name 'Jeanne Dupont' --employed-from 2020-01-01",
             None,
         );
-        self.cli_ok(
-            &[
-                "user",
-                "add",
-                "--login",
-                "svc-future",
-                "--name",
-                "Future connector",
-                "--technical",
-                "--employed-from",
-                "2999-01-01",
-            ],
-            None,
-        );
-        self.cli_ok(
-            &[
-                "user",
-                "add",
-                "--login",
-                "jdupont",
-                "--name",
-                "Jeanne Dupont",
-                "--employed-from",
-                "2020-01-01",
-            ],
-            None,
-        );
-        self.cli_ok(&["flag", "enable", "Technique", "Jetons Api"], None);
+        self.cli_ok("flag enable Technique 'Jetons Api'", None);
         self
     }
 
@@ -401,6 +334,28 @@ impl Drop for TestServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A seeded SQLite database, its running server, and an administrator's session.
+pub async fn console() -> (TestDb, TestServer, reqwest::Client) {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let admin = server.login(ADMIN).await;
+    (db, server, admin)
+}
+
+fn words(line: &str) -> Vec<String> {
+    line.split('\'')
+        .enumerate()
+        .flat_map(|(i, part)| {
+            if i % 2 == 1 {
+                vec![part.to_owned()]
+            } else {
+                part.split_whitespace().map(str::to_owned).collect()
+            }
+        })
+        .collect()
 }
 
 pub fn today() -> String {
