@@ -377,3 +377,48 @@ async fn the_root_leads_to_the_api_tokens_screen() {
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[LOCATION], "/security/api-tokens");
 }
+
+#[tokio::test]
+async fn only_static_bundles_are_compressed() {
+    let db = TestDb::sqlite();
+    std::fs::create_dir_all(db.dir.join("site/pkg")).unwrap();
+    std::fs::write(
+        db.dir.join("site/pkg/jetons.css"),
+        "body { color: red; }\n".repeat(200),
+    )
+    .unwrap();
+    db.seed();
+    let server = db.start();
+    let raw = reqwest::Client::new();
+    let asset = raw
+        .get(server.url("/pkg/jetons.css"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.as_bytes()),
+        Some(&b"gzip"[..])
+    );
+    let login = raw
+        .post(server.url("/api/login"))
+        .header(ORIGIN, &server.base)
+        .header("accept-encoding", "gzip")
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    assert!(login.headers().get("content-encoding").is_none());
+    let page = raw
+        .get(server.url("/login"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().get("content-encoding").is_none());
+}

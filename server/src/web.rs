@@ -17,6 +17,8 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 
 use app::backend::Console;
 use app::model::ConsoleError;
@@ -138,6 +140,16 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Gzip for the WASM, JS and CSS bundles. Pages and server-function answers stay
+/// uncompressed: they can carry a secret next to text the caller chose (BREACH).
+fn static_asset_compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new().compress_when(
+        DefaultPredicate::new()
+            .and(NotForContentType::const_new("text/html"))
+            .and(NotForContentType::const_new("application/json")),
+    )
+}
+
 pub async fn serve(settings: Settings, db: Db) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
@@ -184,6 +196,7 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), String> {
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(static_asset_compression())
         .with_state(state);
 
     println!("Jetons console listening on http://{local}");
