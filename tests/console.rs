@@ -173,9 +173,31 @@ async fn bad_input_gets_a_specific_error_and_stores_nothing() {
             "{user_id} {name:?} {expiration}: {body}"
         );
         assert_eq!(body["error"], "invalid");
-        assert_eq!(body["field"], field, "{body}");
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{body}");
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
     }
+    let (status, body) = server
+        .call(
+            &admin,
+            "create_token",
+            &[("user_id", ""), ("name", " "), ("expiration", "yesterday")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["user", "name", "expiration"],
+        "every field is reported at once"
+    );
     let (status, body) = server
         .call(&admin, "create_token", &[("name", "No user")])
         .await;

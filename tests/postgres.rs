@@ -33,7 +33,7 @@ async fn the_whole_token_lifecycle_works_on_postgresql() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["field"], "name");
+    assert_eq!(body["errors"][0]["field"], "name");
 
     let (status, _) = server
         .call(

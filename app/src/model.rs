@@ -76,6 +76,13 @@ pub enum Field {
     Expiration,
 }
 
+/// What is wrong with one field of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
 /// Every error a server function can answer with. The HTTP status follows the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
@@ -90,8 +97,8 @@ pub enum ConsoleError {
     Forbidden,
     #[error("This feature requires enabling the feature flag Technique > Jetons Api.")]
     FeatureDisabled,
-    #[error("{message}")]
-    Invalid { field: Field, message: String },
+    #[error("{}", errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "))]
+    Invalid { errors: Vec<FieldError> },
     #[error("{message}")]
     NotFound { message: String },
     #[error("{message}")]
@@ -109,8 +116,10 @@ pub enum ConsoleError {
 impl ConsoleError {
     pub fn invalid(field: Field, message: impl ToString) -> Self {
         Self::Invalid {
-            field,
-            message: message.to_string(),
+            errors: vec![FieldError {
+                field,
+                message: message.to_string(),
+            }],
         }
     }
 
@@ -127,11 +136,19 @@ impl ConsoleError {
         }
     }
 
-    pub fn field(&self) -> Option<Field> {
+    /// The message about one form field, if this error has one.
+    pub fn message_for(&self, field: Field) -> Option<&str> {
         match self {
-            Self::Invalid { field, .. } => Some(*field),
+            Self::Invalid { errors } => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.as_str()),
             _ => None,
         }
+    }
+
+    pub fn is_about_fields(&self) -> bool {
+        matches!(self, Self::Invalid { .. })
     }
 }
 

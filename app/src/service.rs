@@ -13,7 +13,7 @@ use crate::domain::{
     password, rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL,
 };
 use crate::model::{
-    AdminInfo, ConsoleError, CreatedToken, EligibleUser, Field, TokenRow, TokenStatus,
+    AdminInfo, ConsoleError, CreatedToken, EligibleUser, Field, FieldError, TokenRow, TokenStatus,
 };
 
 pub const SESSION_COOKIE: &str = "jetons_session";
@@ -167,25 +167,43 @@ pub async fn create_token(
     let admin = token_admin().await?;
     let console = &admin.console;
     let today = console.today();
+    // Every field is checked, so the form can show all its problems at once.
+    let mut errors = Vec::new();
+    let mut refuse = |field: Field, message: String| errors.push(FieldError { field, message });
     let user_id = match user_id.trim() {
-        "" => return Err(ConsoleError::invalid(Field::User, "Select a user.")),
+        "" => {
+            refuse(Field::User, "Select a user.".into());
+            None
+        }
         id => id
             .parse::<i64>()
-            .map_err(|_| ConsoleError::invalid(Field::User, "This user does not exist."))?,
+            .map_err(|_| refuse(Field::User, "This user does not exist.".into()))
+            .ok(),
     };
-    let name = TokenName::parse(name).map_err(|e| ConsoleError::invalid(Field::Name, e))?;
+    let name = TokenName::parse(name)
+        .map_err(|e| refuse(Field::Name, e.to_string()))
+        .ok();
     let expires_on = rules::expiration_date(expiration, today)
-        .map_err(|e| ConsoleError::invalid(Field::Expiration, e))?;
-    let owner = console
-        .store
-        .person(user_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| ConsoleError::invalid(Field::User, "This user does not exist."))?;
-    owner
-        .employment
-        .eligible_on(today)
-        .map_err(|e| ConsoleError::invalid(Field::User, e))?;
+        .map_err(|e| refuse(Field::Expiration, e.to_string()))
+        .ok();
+    let owner = match user_id {
+        Some(id) => match console.store.person(id).await.map_err(internal)? {
+            None => {
+                refuse(Field::User, "This user does not exist.".into());
+                None
+            }
+            Some(person) => person
+                .employment
+                .eligible_on(today)
+                .map(|()| person)
+                .map_err(|e| refuse(Field::User, e.to_string()))
+                .ok(),
+        },
+        None => None,
+    };
+    let (Some(owner), Some(name), Some(expires_on)) = (owner, name, expires_on) else {
+        return Err(ConsoleError::Invalid { errors });
+    };
 
     let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut entropy);

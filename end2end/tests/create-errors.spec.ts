@@ -72,3 +72,16 @@ test('an expiration date in the past is refused inline and nothing is created', 
   await expect(page.getByRole('button', { name: `Delete token ${name}` })).toBeVisible();
   expect(await tokenCount(page)).toBe(before + 1);
 });
+
+test('an empty form reports every missing field at once', async ({ page }) => {
+  const before = await tokenCount(page);
+  await page.getByRole('button', { name: 'Create an API token' }).click();
+  const dialog = createDialog(page);
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+
+  await expect(dialog.getByRole('alert')).toHaveText(['Select a user.', 'Enter a token name.']);
+  await expect(dialog.getByLabel('User')).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel('Token name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel('Expiration date')).toHaveAttribute('aria-invalid', 'false');
+  expect(await tokenCount(page)).toBe(before);
+});

@@ -21,19 +21,19 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
     let error_for = move |field: Field| {
         move || {
             error()
-                .filter(|e| e.field() == Some(field))
-                .map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })
+                .and_then(|e| e.message_for(field).map(str::to_owned))
+                .map(|message| view! { <p class="field-error" role="alert">{message}</p> })
         }
     };
     let general_error = move || {
         error()
-            .filter(|e| e.field().is_none())
+            .filter(|e| !e.is_about_fields())
             .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     };
     let invalid = move |field: Field| {
         move || {
             error()
-                .is_some_and(|e| e.field() == Some(field))
+                .is_some_and(|e| e.message_for(field).is_some())
                 .to_string()
         }
     };
