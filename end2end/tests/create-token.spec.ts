@@ -188,3 +188,16 @@ test('dialogs take the focus and Escape closes them', async ({ page }) => {
   await expect(tokenRow(page, name)).toBeVisible();
   expect(await page.content()).not.toContain(token);
 });
+
+test('Tab keeps the focus inside an open dialog', async ({ page }) => {
+  await page.getByRole('button', { name: 'Create an API token' }).click();
+  const dialog = createDialog(page);
+  const user = dialog.getByLabel('User');
+  await expect(user).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Create', exact: true })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(user).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByLabel('Token name')).toBeFocused();
+});

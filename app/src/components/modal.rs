@@ -1,5 +1,5 @@
 //! The frame of every dialog: a backdrop, `role="dialog"`, focus on the first control when it
-//! opens, and Escape to close it.
+//! opens and kept inside while it is open (Tab wraps around), and Escape to close it.
 
 use leptos::prelude::*;
 
@@ -20,8 +20,14 @@ pub fn Modal(
         <div
             class="backdrop"
             on:keydown=move |event| {
-                if event.key() == "Escape" {
-                    on_close.run(());
+                match event.key().as_str() {
+                    "Escape" => on_close.run(()),
+                    "Tab" => {
+                        if let Some(frame) = frame.get_untracked() {
+                            keep_focus_inside(&frame, &event);
+                        }
+                    }
+                    _ => {}
                 }
             }
         >
@@ -49,5 +55,42 @@ fn focus_first_control(frame: &web_sys::HtmlDivElement) {
     }
 }
 
+/// Tab from the last control goes to the first, Shift+Tab from the first to the last.
+#[cfg(feature = "hydrate")]
+fn keep_focus_inside(frame: &web_sys::HtmlDivElement, event: &web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let Ok(nodes) = frame.query_selector_all("select, input, button, a[href], textarea") else {
+        return;
+    };
+    let controls: Vec<web_sys::HtmlElement> = (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|element| !element.has_attribute("disabled"))
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        event.prevent_default();
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let is = |element: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == element.unchecked_ref::<web_sys::Element>())
+    };
+    let outside = !controls.iter().any(|c| is(c));
+    if event.shift_key() && (is(first) || outside) {
+        event.prevent_default();
+        let _ = last.focus();
+    } else if !event.shift_key() && (is(last) || outside) {
+        event.prevent_default();
+        let _ = first.focus();
+    }
+}
+
 #[cfg(not(feature = "hydrate"))]
 fn focus_first_control<T>(_frame: &T) {}
+
+#[cfg(not(feature = "hydrate"))]
+fn keep_focus_inside<T, E>(_frame: &T, _event: &E) {}
