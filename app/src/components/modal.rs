@@ -79,7 +79,7 @@ fn keep_focus_inside(frame: &web_sys::HtmlDivElement, event: &web_sys::KeyboardE
             .as_ref()
             .is_some_and(|a| a == element.unchecked_ref::<web_sys::Element>())
     };
-    let outside = !controls.iter().any(|c| is(c));
+    let outside = !controls.iter().any(&is);
     if event.shift_key() && (is(first) || outside) {
         event.prevent_default();
         let _ = last.focus();
