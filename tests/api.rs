@@ -130,6 +130,10 @@ async fn a_token_works_through_its_expiration_day_and_never_after() {
         assert_eq!(server.me(&token).await.0, StatusCode::OK);
     }
     let server = db.start_at("2031-03-16T00:00:00Z");
+    assert!(
+        server.logs().contains("TEST MODE"),
+        "the fixed clock must be announced loudly"
+    );
     let (status, challenge, body) = server.me(&token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(is_invalid_token(&challenge));
@@ -187,6 +191,21 @@ async fn a_token_stops_when_its_user_leaves_the_company() {
     assert_eq!(body["error"], "invalid_token");
     let admin = server.login(ADMIN).await;
     assert_eq!(server.tokens(&admin).await[0]["status"], "UserInactive");
+}
+
+#[tokio::test]
+async fn a_token_stops_when_its_user_is_no_longer_technical() {
+    let (db, server, admin) = support::console().await;
+    let (token, _) = server.create(&admin, "svc-billing", "Robot", "").await;
+    assert_eq!(server.me(&token).await.0, StatusCode::OK);
+    db.cli_ok("user set --login svc-billing --technical false", None);
+    let (status, challenge, body) = server.me(&token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(is_invalid_token(&challenge), "{challenge}");
+    assert_eq!(body["error"], "invalid_token");
+    assert_eq!(server.tokens(&admin).await[0]["status"], "UserInactive");
+    db.cli_ok("user set --login svc-billing --technical true", None);
+    assert_eq!(server.me(&token).await.0, StatusCode::OK);
 }
 
 #[tokio::test]

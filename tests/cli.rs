@@ -55,21 +55,80 @@ fn flags_toggle_and_say_so() {
     );
 }
 
-#[test]
-fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
+#[tokio::test]
+async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
     let db = TestDb::sqlite();
     let first = db.cli_ok("demo", None);
     let password = first
         .split("with password ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
-        .expect("a password in the demo output");
+        .expect("a password in the demo output")
+        .to_owned();
     assert!(password.len() >= 16, "{first}");
     let second = db.cli_ok("demo", None);
     assert!(second.contains("not added"), "{second}");
-    assert!(!second.contains(password));
-    let again = db.cli("user add --login admin --name Dup", None);
-    assert!(!again.status.success(), "the demo admin should exist");
+    assert!(!second.contains(&password));
+
+    // The seeded admin logs in; the flag is on; technical users employed today are offered.
+    let server = db.start();
+    let admin = server.login(("admin", password.as_str())).await;
+    let (status, users) = server.call(&admin, "eligible_users", &[]).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{users}");
+    let logins: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["login"].as_str())
+        .collect();
+    assert_eq!(logins, ["svc-billing", "svc-crm-sync"]);
+    assert!(server.tokens(&admin).await.is_empty());
+    for person in ["svc-legacy-export", "jdupont"] {
+        let out = db.cli(&format!("user add --login {person} --name Dup"), None);
+        assert!(!out.status.success(), "{person} should have been seeded");
+    }
+}
+
+#[test]
+fn user_set_changes_employment_and_refuses_bad_input() {
+    let db = TestDb::sqlite();
+    db.cli_ok(
+        "user add --login svc-a --name A --technical --employed-from 2020-01-01",
+        None,
+    );
+    assert_eq!(
+        db.cli_ok(
+            "user set --login svc-a --technical false --employed-until 2024-06-30",
+            None
+        )
+        .trim(),
+        "updated svc-a"
+    );
+    assert_eq!(
+        db.cli_ok("user set --login svc-a --employed-until none", None)
+            .trim(),
+        "updated svc-a"
+    );
+    let cases = [
+        ("user set --login svc-a", "nothing to change"),
+        ("user set --login nobody --technical true", "no person"),
+        (
+            "user set --login svc-a --employed-until 2019-12-31",
+            "before",
+        ),
+        (
+            "user set --login svc-a --employed-from 2020-02-30",
+            "--employed-from",
+        ),
+        ("user set --login svc-a --technical maybe", "--technical"),
+        ("migrate --demo", "--demo"),
+        ("--demo migrate", "--demo"),
+    ];
+    for (line, expected) in cases {
+        let out = db.cli(line, None);
+        assert!(!out.status.success(), "{line} succeeded");
+        assert!(stderr(&out).contains(expected), "{line}: {}", stderr(&out));
+    }
 }
 
 #[test]
@@ -82,7 +141,6 @@ fn bad_settings_are_refused_at_start() {
         "{}",
         stderr(&out)
     );
-    let db = TestDb::sqlite().with_env("DATABASE_URL", "mysql://nope");
     let out = std::process::Command::new(support::SERVER)
         .arg("migrate")
         .env("DATABASE_URL", "mysql://localhost/nope")
@@ -94,5 +152,4 @@ fn bad_settings_are_refused_at_start() {
         "{}",
         stderr(&out)
     );
-    drop(db);
 }

@@ -143,9 +143,9 @@ async fn bad_input_gets_a_specific_error_and_stores_nothing() {
         ("", "Name", "", "user"),
         ("999999", "Name", "", "user"),
         ("abc", "Name", "", "user"),
-        ("4", "Name", "", "user"),
-        ("5", "Name", "", "user"),
-        ("6", "Name", "", "user"),
+        ("4", "Name", "", "user"), // svc-gone
+        ("5", "Name", "", "user"), // svc-future
+        ("6", "Name", "", "user"), // jdupont
         (&billing, "", "", "name"),
         (&billing, "   ", "", "name"),
         (&billing, &long, "", "name"),
@@ -198,6 +198,28 @@ async fn bad_input_gets_a_specific_error_and_stores_nothing() {
         ["user", "name", "expiration"],
         "every field is reported at once"
     );
+    let reasons = [
+        ("999999", "This user does not exist."),
+        (
+            "4",
+            "This user no longer works in the company on that date.",
+        ),
+        (
+            "5",
+            "This user is not yet working in the company on that date.",
+        ),
+        ("6", "This user is not a technical user."),
+    ];
+    for (user_id, reason) in reasons {
+        let (_, body) = server
+            .call(
+                &admin,
+                "create_token",
+                &[("user_id", user_id), ("name", "Name"), ("expiration", "")],
+            )
+            .await;
+        assert_eq!(body["errors"][0]["message"], reason, "user {user_id}");
+    }
     let (status, body) = server
         .call(&admin, "create_token", &[("name", "No user")])
         .await;

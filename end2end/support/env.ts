@@ -1,12 +1,26 @@
 // Where the prebuilt server lives, which port it listens on and where this run's database
 // goes. Used by the Playwright config (main process and workers) and by the test helpers; the
 // web server script (serve.mjs) receives the same values through its environment.
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
-export const SERVER_BIN =
-  process.env.JETONS_SERVER_BIN || '/root/.cache/jetons/target/debug/server';
-export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT || '/root/.cache/jetons/target/site';
+// `cargo site test` passes both; run directly, they are found under Cargo's target directory
+// (after `cargo site build`).
+function cargoTargetDir(): string {
+  const metadata = execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], {
+    cwd: path.join(__dirname, '..', '..'),
+    encoding: 'utf8',
+  });
+  return JSON.parse(metadata).target_directory;
+}
+if (!process.env.JETONS_SERVER_BIN || !process.env.LEPTOS_SITE_ROOT) {
+  const target = cargoTargetDir();
+  process.env.JETONS_SERVER_BIN ||= path.join(target, 'debug', 'server');
+  process.env.LEPTOS_SITE_ROOT ||= path.join(target, 'site');
+}
+export const SERVER_BIN = process.env.JETONS_SERVER_BIN;
+export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
 export const PORT = Number(process.env.JETONS_E2E_PORT || 3410);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 

@@ -123,6 +123,7 @@ test('"Copy to the clipboard" copies a working token and closes the dialog', asy
 
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toMatch(TOKEN_PATTERN);
+  expect(await page.content()).not.toContain(copied);
   await expect(cell(tokenRow(page, name), 'Token name')).toContainText(
     `jet_…${copied.slice(-4)}`,
   );

@@ -236,18 +236,17 @@ mod tests {
     fn malformed_requests_are_invalid_request() {
         let token = token();
         for bad in [
-            "Bearer",
-            "Bearer ",
-            "Bearer a b",
-            "Bearer ä",
-            "Bearer,x",
-            "bearer\t\t",
-            "Bearer x\t",
+            &b"Bearer"[..],
+            b"Bearer ",
+            b"Bearer a b",
+            "Bearer ä".as_bytes(),
+            b"Bearer \xff",
+            b"Bearer,x",
+            b"bearer\t\t",
+            b"Bearer x\t",
         ] {
-            let map = match HeaderValue::from_str(bad) {
-                Ok(_) => headers(&[bad]),
-                Err(_) => continue,
-            };
+            let mut map = HeaderMap::new();
+            map.insert(AUTHORIZATION, HeaderValue::from_bytes(bad).unwrap());
             assert!(
                 matches!(
                     parse_authorization(&map),
@@ -259,15 +258,6 @@ mod tests {
         let two = headers(&[&format!("Bearer {token}"), &format!("Bearer {token}")]);
         assert!(matches!(
             parse_authorization(&two),
-            Err(BearerError::InvalidRequest(_))
-        ));
-        let mut non_ascii = HeaderMap::new();
-        non_ascii.insert(
-            AUTHORIZATION,
-            HeaderValue::from_bytes(b"Bearer \xff").unwrap(),
-        );
-        assert!(matches!(
-            parse_authorization(&non_ascii),
             Err(BearerError::InvalidRequest(_))
         ));
     }

@@ -1,4 +1,4 @@
-//! The operator CLI: `serve` (default), `migrate`, `user add`, `flag enable|disable`, `demo`.
+//! The operator CLI: `serve` (default), `migrate`, `user add|set`, `flag enable|disable`, `demo`.
 
 use std::io::Read;
 
@@ -21,15 +21,22 @@ use crate::store::{Db, DemoOutcome, NewPerson};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// With `serve`: seed demo data first when the database is empty.
-    #[arg(long, global = true)]
+    /// Serve (the default command) with demo data, seeded first when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Seed demo data first when the database is empty.
+    #[arg(long)]
     pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the console (the default).
-    Serve,
+    Serve(ServeArgs),
     /// Apply the database migrations and exit.
     Migrate,
     /// Seed an empty database with demo data.
@@ -46,6 +53,23 @@ pub enum Command {
 pub enum UserCommand {
     /// Add a person.
     Add(UserAdd),
+    /// Change whether a person is a technical user, or their employment dates.
+    Set(UserSet),
+}
+
+#[derive(Debug, Args)]
+pub struct UserSet {
+    #[arg(long)]
+    pub login: String,
+    /// Whether the person is a technical user.
+    #[arg(long, value_name = "true|false")]
+    pub technical: Option<bool>,
+    /// First day in the company.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub employed_from: Option<String>,
+    /// Last day in the company, or `none` when there is no end.
+    #[arg(long, value_name = "YYYY-MM-DD|none")]
+    pub employed_until: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +167,39 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
         .await
         .map_err(|e| e.to_string())?;
     Ok(format!("added {} (id {id})", person.login))
+}
+
+pub async fn user_set(db: &Db, args: UserSet) -> Result<String, String> {
+    if args.technical.is_none() && args.employed_from.is_none() && args.employed_until.is_none() {
+        return Err(
+            "nothing to change: give --technical, --employed-from or --employed-until".into(),
+        );
+    }
+    let login = args.login.trim();
+    let mut person = db
+        .person_by_login(login)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no person has the login {login:?}"))?;
+    let employment = &mut person.employment;
+    if let Some(technical) = args.technical {
+        employment.technical = technical;
+    }
+    if let Some(value) = &args.employed_from {
+        employment.start = date_arg("--employed-from", value)?;
+    }
+    match args.employed_until.as_deref() {
+        None => {}
+        Some("none") => employment.end = None,
+        Some(value) => employment.end = Some(date_arg("--employed-until", value)?),
+    }
+    if employment.end.is_some_and(|end| end < employment.start) {
+        return Err("the last day in the company would be before the first".into());
+    }
+    db.set_employment(person.id, employment)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!("updated {}", person.login))
 }
 
 pub async fn set_flag(

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use cli::{Cli, Command, UserCommand};
+use cli::{Cli, Command, ServeArgs, UserCommand};
 use config::Settings;
 use store::Db;
 
@@ -40,10 +40,15 @@ async fn run(cli: Cli) -> Result<(), String> {
     let db = Db::open(&settings.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli
+        .command
+        .unwrap_or(Command::Serve(ServeArgs { demo: cli.demo }));
+    if cli.demo && !matches!(command, Command::Serve(_)) {
+        return Err("--demo only goes with serve (or no command)".into());
+    }
     let message = match command {
-        Command::Serve => {
-            if cli.demo {
+        Command::Serve(ServeArgs { demo }) => {
+            if demo || cli.demo {
                 println!("{}", cli::demo(&db, &settings).await?);
             }
             return web::serve(settings, db).await;
@@ -51,6 +56,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => "database is up to date".to_owned(),
         Command::Demo => cli::demo(&db, &settings).await?,
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &settings, args).await?,
+        Command::User(UserCommand::Set(args)) => cli::user_set(&db, args).await?,
         Command::Flag(command) => cli::set_flag(&db, &settings, command).await?,
     };
     db.close().await;

@@ -187,11 +187,25 @@ mod tests {
     }
 
     #[test]
-    fn distinct_entropy_gives_distinct_tokens_and_hashes() {
-        let a = random_token();
-        let b = random_token();
-        assert_ne!(a, b);
-        assert_ne!(a.hash(), b.hash());
+    fn known_entropy_gives_the_known_token() {
+        // Vectors computed independently (Python: int.from_bytes → base62, zlib.crc32).
+        let cases: [([u8; ENTROPY_BYTES], &str); 3] = [
+            (
+                [0; 32],
+                "jet_00000000000000000000000000000000000000000002CZclj",
+            ),
+            (
+                [0xff; 32],
+                "jet_yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp13sRzl1",
+            ),
+            (
+                std::array::from_fn(|i| i as u8),
+                "jet_003aUlTJC7tjlCTQj2uNU3MFagCXG9LRKRcwGkBIDlf1Yo7hP",
+            ),
+        ];
+        for (entropy, expected) in cases {
+            assert_eq!(TokenSecret::from_entropy(entropy).expose(), expected);
+        }
     }
 
     #[test]

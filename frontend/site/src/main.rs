@@ -7,9 +7,10 @@
 //!
 //! Each command installs what it needs (wasm target, npm packages, Chromium) when missing.
 
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 const OUTPUT_NAME: &str = "jetons";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -257,7 +258,34 @@ impl Workspace {
         run(&mut command)
     }
 
+    /// The integration tests create their own PostgreSQL databases: fail early and clearly.
+    fn check_postgres(&self) -> Result {
+        let url = std::env::var("JETONS_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let address = url
+            .rsplit('@')
+            .next()
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_default()
+            .to_owned();
+        let reachable = address
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok());
+        let psql = Command::new("psql").arg("--version").output().is_ok();
+        if reachable && psql {
+            return Ok(());
+        }
+        Err(format!(
+            "the integration tests need PostgreSQL at {url} (trust auth) and the psql client; \
+             start it (e.g. `pg_ctlcluster $(ls /etc/postgresql) main start`) or set \
+             JETONS_TEST_POSTGRES=postgres://USER@HOST:PORT"
+        ))
+    }
+
     fn test(&self, playwright_args: &[String]) -> Result {
+        self.check_postgres()?;
         self.ensure_chromium()?;
         let site = self.build()?;
         run(self

@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use app::backend::StoreError;
-use app::domain::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
+use app::backend::{PersonRecord, StoreError};
+use app::domain::{Employment, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 
-use super::{db_error, flag, is_unique_violation, Db};
+use super::{db_error, flag, is_unique_violation, person_from_row, Db, PERSON_COLUMNS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
@@ -70,6 +70,31 @@ impl Db {
         }
         tx.commit().await.map_err(db_error)?;
         Ok(id)
+    }
+
+    pub async fn person_by_login(&self, login: &str) -> Result<Option<PersonRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.login = $1"
+        ))
+        .bind(login.to_owned())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(person_from_row).transpose()
+    }
+
+    pub async fn set_employment(&self, id: i64, employment: &Employment) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE people SET technical = $1, employed_from = $2, employed_until = $3 WHERE id = $4",
+        )
+        .bind(flag(employment.technical))
+        .bind(employment.start.to_string())
+        .bind(employment.end.map(|d| d.to_string()))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 
     pub async fn set_flag(
