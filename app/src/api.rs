@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::model::{AdminInfo, ConsoleError, CreatedToken, EligibleUser, TokenRow};
 
+/// Session and right only: the console frame (and its "Log out") must still show when the
+/// feature flag is off, so the tokens page can explain why it offers nothing.
 #[server(endpoint = "current_admin")]
 pub async fn current_admin() -> Result<AdminInfo, ConsoleError> {
     crate::service::respond(crate::service::current_admin().await)
