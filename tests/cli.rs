@@ -73,13 +73,11 @@ async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
     // The seeded admin logs in; the flag is on; technical users employed today are offered.
     let server = db.start();
     let admin = server.login(("admin", password.as_str())).await;
-    let (status, users) = server.call(&admin, "eligible_users", &[]).await;
-    assert_eq!(status, reqwest::StatusCode::OK, "{users}");
-    let logins: Vec<&str> = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|u| u["login"].as_str())
+    let logins: Vec<String> = server
+        .eligible(&admin)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
         .collect();
     assert_eq!(logins, ["svc-billing", "svc-crm-sync"]);
     assert!(server.tokens(&admin).await.is_empty());

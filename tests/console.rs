@@ -189,15 +189,13 @@ async fn bad_input_gets_a_specific_error_and_stores_nothing() {
 #[tokio::test]
 async fn the_eligible_users_are_technical_users_employed_today() {
     let (_db, server, admin) = support::console().await;
-    let (status, users) = server.call(&admin, "eligible_users", &[]).await;
-    assert_eq!(status, StatusCode::OK);
-    let logins: Vec<&str> = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|u| u["login"].as_str())
+    let logins: Vec<String> = server
+        .eligible(&admin)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
         .collect();
-    assert_eq!(logins, vec!["svc-billing"]);
+    assert_eq!(logins, ["svc-billing"]);
 }
 
 #[tokio::test]

@@ -52,6 +52,18 @@ async fn cross_origin_posts_are_refused_before_anything_happens() {
     assert!(server.tokens(&admin).await.is_empty());
 }
 
+/// Logs the admin in from the console's origin; returns the Set-Cookie header.
+async fn login_cookie(server: &support::TestServer, client: &reqwest::Client) -> String {
+    let response = client
+        .post(server.url("/api/login"))
+        .header(ORIGIN, &server.base)
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    response.headers()[SET_COOKIE].to_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
     let db = TestDb::sqlite();
@@ -76,14 +88,7 @@ async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
         .await;
     assert_eq!((status, unknown), (StatusCode::UNAUTHORIZED, body));
 
-    let response = client
-        .post(server.url("/api/login"))
-        .header(ORIGIN, &server.base)
-        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
-        .send()
-        .await
-        .unwrap();
-    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    let cookie = login_cookie(&server, &client).await;
     assert!(cookie.starts_with("jetons_session="));
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
@@ -107,16 +112,8 @@ async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
     };
     assert_eq!(replay(session.clone()).await, StatusCode::OK);
     // Logging in again rotates the session: the previous id stops working.
-    let again = client
-        .post(server.url("/api/login"))
-        .header(ORIGIN, &server.base)
-        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
-        .send()
+    let rotated = login_cookie(&server, &client)
         .await
-        .unwrap();
-    let rotated = again.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
         .split(';')
         .next()
         .unwrap()

@@ -1,4 +1,5 @@
 // Logging in and out, with and without JavaScript, and who may see the console.
+import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures';
 import { BASE_URL, PEOPLE } from '../support/env';
 import {
@@ -12,6 +13,16 @@ import {
   uniqueName,
   waitHydrated,
 } from '../support/console';
+
+/** Fills in and submits the login form as the admin, in a new page of `context`. */
+async function submitLoginForm(context: BrowserContext, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Login').fill(PEOPLE.admin.login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  return page;
+}
 
 test('a visitor who is not logged in is sent to the login page', async ({ page }) => {
   await page.goto(TOKENS_PATH);
@@ -75,11 +86,7 @@ test('logs in without JavaScript and gets the tokens table rendered by the serve
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: BASE_URL });
   browserErrors.watch(context);
   try {
-    const noJs = await context.newPage();
-    await noJs.goto('/login');
-    await noJs.getByLabel('Login').fill(PEOPLE.admin.login);
-    await noJs.getByLabel('Password').fill(PEOPLE.admin.password);
-    await noJs.getByRole('button', { name: 'Log in', exact: true }).click();
+    const noJs = await submitLoginForm(context, PEOPLE.admin.password);
 
     await expect(noJs).toHaveURL(TOKENS_PATH);
     await expect(noJs.getByRole('heading', { name: 'API tokens', level: 1 })).toBeVisible();
@@ -108,11 +115,7 @@ test('a wrong password without JavaScript shows the error too', async ({
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: BASE_URL });
   browserErrors.watch(context);
   try {
-    const noJs = await context.newPage();
-    await noJs.goto('/login');
-    await noJs.getByLabel('Login').fill(PEOPLE.admin.login);
-    await noJs.getByLabel('Password').fill('not-the-password');
-    await noJs.getByRole('button', { name: 'Log in', exact: true }).click();
+    const noJs = await submitLoginForm(context, 'not-the-password');
 
     await expect(noJs).toHaveURL(/\/login\?failed=/);
     await expect(noJs.getByRole('alert')).toHaveText('Invalid login or password.');

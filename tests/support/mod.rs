@@ -259,13 +259,25 @@ impl TestServer {
         body.as_array().cloned().unwrap_or_default()
     }
 
-    pub async fn user_id(&self, client: &reqwest::Client, login: &str) -> i64 {
-        let (_, users) = self.call(client, "eligible_users", &[]).await;
+    /// The users the create dialog offers, as (login, id).
+    pub async fn eligible(&self, client: &reqwest::Client) -> Vec<(String, i64)> {
+        let (status, users) = self.call(client, "eligible_users", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{users}");
         users
             .as_array()
-            .and_then(|users| users.iter().find(|u| u["login"] == login))
-            .and_then(|u| u["id"].as_i64())
-            .unwrap_or_else(|| panic!("{login} is not an eligible user: {users}"))
+            .into_iter()
+            .flatten()
+            .filter_map(|u| Some((u["login"].as_str()?.to_owned(), u["id"].as_i64()?)))
+            .collect()
+    }
+
+    pub async fn user_id(&self, client: &reqwest::Client, login: &str) -> i64 {
+        let users = self.eligible(client).await;
+        users
+            .iter()
+            .find(|(l, _)| l == login)
+            .map(|(_, id)| *id)
+            .unwrap_or_else(|| panic!("{login} is not an eligible user: {users:?}"))
     }
 
     /// Creates a token; returns (plaintext, row).
