@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::{AdminInfo, ConsoleError, CreatedToken, EligibleUser, TokenRow};
+use crate::model::{AdminInfo, AuditPage, ConsoleError, CreatedToken, EligibleUser, TokenRow};
 
 /// Session and right only: the console frame (and its "Log out") must still show when the
 /// feature flag is off, so the tokens page can explain why it offers nothing.
@@ -39,6 +39,11 @@ pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
 #[server(endpoint = "delete_token")]
 pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
     crate::service::respond(crate::service::delete_token(id).await)
+}
+
+#[server(endpoint = "audit_log")]
+pub async fn audit_log(page: u32) -> Result<AuditPage, ConsoleError> {
+    crate::service::respond(crate::service::audit_log(page).await)
 }
 
 #[server(endpoint = "login")]

@@ -9,6 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::{rules, Employment, TokenHash, TokenName};
+use crate::model::AuditAction;
+pub use crate::throttle::{LoginThrottle, Throttle};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -46,6 +48,8 @@ pub struct TokenRecord {
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
     pub owner_employment: Employment,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub last_used_from: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +76,39 @@ pub enum RemoveOutcome {
     NotFound,
 }
 
+/// One audit event to record. `actor` is a login (or the operator, for the CLI), `client` the
+/// caller's address, `target` what was acted on. Never a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    pub action: AuditAction,
+    pub actor: String,
+    pub client: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAudit {
+    pub id: i64,
+    pub record: AuditRecord,
+}
+
+/// When console sessions end: after `idle` without a request, and `lifetime` after login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: chrono::Duration,
+    pub lifetime: chrono::Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle: chrono::Duration::minutes(30),
+            lifetime: chrono::Duration::hours(12),
+        }
+    }
+}
+
 /// A stored login: the person and their argon2id password hash (if they may log in).
 #[derive(Debug, Clone)]
 pub struct Credentials {
@@ -81,32 +118,53 @@ pub struct Credentials {
 
 pub trait ConsoleStore: Send + Sync + 'static {
     fn credentials(&self, login: &str) -> BoxFuture<'_, StoreResult<Option<Credentials>>>;
+    /// Stores a new session, purging the ones that have ended, and records the login.
     fn create_session(
         &self,
         session_hash: &str,
         person_id: i64,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
+        policy: SessionPolicy,
+        audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<()>>;
+    /// The person of a live session (not idle for `policy.idle`, younger than
+    /// `policy.lifetime`); marks it as used at `now`.
     fn session_person(
         &self,
         session_hash: &str,
         now: DateTime<Utc>,
+        policy: SessionPolicy,
     ) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
-    fn delete_session(&self, session_hash: &str) -> BoxFuture<'_, StoreResult<()>>;
+    /// Ends a session; records the logout when there was one.
+    fn delete_session(
+        &self,
+        session_hash: &str,
+        audit: Option<AuditRecord>,
+    ) -> BoxFuture<'_, StoreResult<()>>;
+    fn record_audit(&self, audit: AuditRecord) -> BoxFuture<'_, StoreResult<()>>;
+    /// Audit events newest first, and how many there are in all.
+    fn audit_events(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> BoxFuture<'_, StoreResult<(Vec<StoredAudit>, u64)>>;
     fn flag_enabled(&self, domain: &str, label: &str) -> BoxFuture<'_, StoreResult<bool>>;
     fn people(&self) -> BoxFuture<'_, StoreResult<Vec<PersonRecord>>>;
     fn person(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
     fn tokens(&self) -> BoxFuture<'_, StoreResult<Vec<TokenRecord>>>;
     fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>>;
-    fn insert_token(&self, token: NewToken) -> BoxFuture<'_, StoreResult<InsertOutcome>>;
+    /// Each change below and its audit event are written together or not at all.
+    fn insert_token(
+        &self,
+        token: NewToken,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<InsertOutcome>>;
     fn remove_token(
         &self,
         id: i64,
         by: i64,
-        at: DateTime<Utc>,
+        audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>>;
-    fn delete_token(&self, id: i64) -> BoxFuture<'_, StoreResult<bool>>;
+    fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>>;
 }
 
 /// The wall clock, or a fixed instant in test mode.
@@ -135,8 +193,12 @@ pub struct Console {
     pub store: Arc<dyn ConsoleStore>,
     pub clock: Clock,
     pub zone: Tz,
-    /// Whether the session cookie carries `Secure` (off only for plain-HTTP local use).
+    /// Whether the session cookie carries `Secure` and the `__Host-` prefix (off only for
+    /// plain-HTTP use on loopback).
     pub secure_cookies: bool,
+    pub sessions: SessionPolicy,
+    /// Failed logins per login and per client address.
+    pub login_throttle: Arc<LoginThrottle>,
 }
 
 impl Console {

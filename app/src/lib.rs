@@ -8,20 +8,26 @@ pub mod model;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "domain")]
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use components::{login::LoginPage, not_found::NotFound, tokens_page::ApiTokensPage};
+use components::{
+    audit_log::AuditLogPage, login::LoginPage, not_found::NotFound, tokens_page::ApiTokensPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    service::send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -66,6 +72,7 @@ pub fn App() -> impl IntoView {
                     view=ApiTokensPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/security/audit-log") view=AuditLogPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
             </Routes>
         </Router>

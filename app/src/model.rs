@@ -43,6 +43,9 @@ pub struct TokenRow {
     pub expires_on: String,
     pub removed_on: Option<String>,
     pub status: TokenStatus,
+    /// When the API last accepted the token (local time, to the minute), and from where.
+    pub last_used: Option<String>,
+    pub last_used_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +112,12 @@ pub enum ConsoleError {
     Unavailable { message: String },
     #[error("This request did not come from the console's own pages and was refused.")]
     CrossOrigin,
+    #[error("Too many failed attempts; try again in {retry_after} seconds.")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("Server functions only answer POST requests.")]
+    MethodNotAllowed,
+    #[error("The request is larger than the server accepts.")]
+    TooLarge,
     #[error("Something went wrong on the server; the error has been logged.")]
     Internal,
 }
@@ -132,6 +141,9 @@ impl ConsoleError {
             Self::Conflict { .. } => 409,
             Self::BadRequest { .. } => 400,
             Self::Unavailable { .. } => 502,
+            Self::TooManyAttempts { .. } => 429,
+            Self::MethodNotAllowed => 405,
+            Self::TooLarge => 413,
             Self::Internal => 500,
         }
     }
@@ -166,4 +178,82 @@ impl FromServerFnError for ConsoleError {
             _ => Self::Internal,
         }
     }
+}
+
+/// What the audit log records. Stored by its [`AuditAction::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditAction {
+    TokenCreated,
+    TokenRemoved,
+    TokenDeleted,
+    LoginSucceeded,
+    LoginFailed,
+    Logout,
+    FlagEnabled,
+    FlagDisabled,
+}
+
+impl AuditAction {
+    pub const ALL: [Self; 8] = [
+        Self::TokenCreated,
+        Self::TokenRemoved,
+        Self::TokenDeleted,
+        Self::LoginSucceeded,
+        Self::LoginFailed,
+        Self::Logout,
+        Self::FlagEnabled,
+        Self::FlagDisabled,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TokenCreated => "token_created",
+            Self::TokenRemoved => "token_removed",
+            Self::TokenDeleted => "token_deleted",
+            Self::LoginSucceeded => "login_succeeded",
+            Self::LoginFailed => "login_failed",
+            Self::Logout => "logout",
+            Self::FlagEnabled => "flag_enabled",
+            Self::FlagDisabled => "flag_disabled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TokenCreated => "Token created",
+            Self::TokenRemoved => "Token removed",
+            Self::TokenDeleted => "Token deleted",
+            Self::LoginSucceeded => "Login succeeded",
+            Self::LoginFailed => "Login failed",
+            Self::Logout => "Logout",
+            Self::FlagEnabled => "Feature flag enabled",
+            Self::FlagDisabled => "Feature flag disabled",
+        }
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Local time, to the second.
+    pub at: String,
+    pub action: AuditAction,
+    pub actor: String,
+    pub client: String,
+    pub target: String,
+}
+
+/// One page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub total: u64,
 }

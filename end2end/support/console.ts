@@ -8,6 +8,7 @@ export const COLUMNS = [
   'Token name',
   'Creation date',
   'Expiration date',
+  'Last used',
   'Removal date',
   'Removal',
   'Status',

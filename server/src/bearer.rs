@@ -1,17 +1,21 @@
 //! `Authorization: Bearer <token>` for API resources (RFC 6750). Any route protected by one
 //! extractor argument: `async fn handler(caller: ApiCaller) -> ...`.
 
-use axum::extract::{FromRef, FromRequestParts};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, WWW_AUTHENTICATE};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
-use app::backend::Clock;
-use app::domain::{rules, TokenSecret};
+use app::backend::{Clock, Throttle};
+use app::domain::{self, rules, AuthorizationError, TokenSecret};
+use app::throttle::address_key;
 
 use crate::store::Db;
 
@@ -33,6 +37,27 @@ pub struct BearerAuth {
     pub db: Db,
     pub clock: Clock,
     pub zone: Tz,
+    /// Refused bearer attempts per client address.
+    pub failures: Arc<Throttle<IpAddr>>,
+}
+
+/// Refused bearer attempts allowed per client address and minute before it gets 429.
+pub const BEARER_FAILURES_PER_MINUTE: usize = 20;
+/// `last_used_at` is written at most this often per token.
+const LAST_USE_RESOLUTION: Duration = Duration::minutes(1);
+
+impl BearerAuth {
+    pub fn new(db: Db, clock: Clock, zone: Tz) -> Self {
+        Self {
+            db,
+            clock,
+            zone,
+            failures: Arc::new(Throttle::new(
+                BEARER_FAILURES_PER_MINUTE,
+                Duration::minutes(1),
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,52 +66,29 @@ pub enum BearerError {
     Missing,
     InvalidRequest(&'static str),
     InvalidToken(&'static str),
+    /// Too many refused attempts from this address: seconds to wait.
+    TooManyFailures(u64),
     Unavailable,
 }
 
 /// Reads the one bearer token of a request. Pure: no I/O.
 pub fn parse_authorization(headers: &HeaderMap) -> Result<TokenSecret, BearerError> {
-    let mut values = headers.get_all(AUTHORIZATION).iter();
-    let Some(value) = values.next() else {
-        return Err(BearerError::Missing);
-    };
-    if values.next().is_some() {
-        return Err(BearerError::InvalidRequest(
-            "More than one Authorization header.",
-        ));
-    }
-    let value = value
-        .to_str()
-        .map_err(|_| BearerError::InvalidRequest("The Authorization header is not ASCII."))?;
-    let scheme_end = value.find([' ', '\t', ',']).unwrap_or(value.len());
-    let (scheme, rest) = value.split_at(scheme_end);
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(BearerError::Missing);
-    }
-    let credentials = rest.trim_start_matches([' ', '\t']);
-    if credentials.is_empty() {
-        return Err(BearerError::InvalidRequest("No token after Bearer."));
-    }
-    if credentials.len() == rest.len() {
-        return Err(BearerError::InvalidRequest(
-            "The Authorization header must be: Bearer <token>.",
-        ));
-    }
-    let token68 = credentials
-        .trim_end_matches('=')
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'));
-    if !token68 {
-        return Err(BearerError::InvalidRequest(
-            "The Authorization header must be: Bearer <token>.",
-        ));
-    }
-    TokenSecret::parse(credentials)
-        .map_err(|_| BearerError::InvalidToken("The token is malformed or mistyped."))
+    domain::parse_authorization(headers.get_all(AUTHORIZATION).iter().map(HeaderValue::as_bytes))
+        .map_err(|error| match error {
+            AuthorizationError::Missing => BearerError::Missing,
+            AuthorizationError::Malformed(why) => BearerError::InvalidRequest(why),
+            AuthorizationError::NotAToken => {
+                BearerError::InvalidToken("The token is malformed or mistyped.")
+            }
+        })
 }
 
 impl BearerAuth {
-    pub async fn authenticate(&self, secret: &TokenSecret) -> Result<ApiCaller, BearerError> {
+    pub async fn authenticate(
+        &self,
+        secret: &TokenSecret,
+        client: Option<IpAddr>,
+    ) -> Result<ApiCaller, BearerError> {
         let lookup = self
             .db
             .bearer_lookup(&secret.hash())
@@ -119,6 +121,20 @@ impl BearerAuth {
                 }
             })
         })?;
+        let now = self.clock.now();
+        if row
+            .last_used_at
+            .is_none_or(|at| at <= now - LAST_USE_RESOLUTION)
+        {
+            let from = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+            if let Err(error) = self
+                .db
+                .record_token_use(row.token_id, now, &from, now - LAST_USE_RESOLUTION)
+                .await
+            {
+                tracing::warn!(%error, token_id = row.token_id, "could not record a token's last use");
+            }
+        }
         Ok(ApiCaller {
             token_id: row.token_id,
             token_name: row.token_name,
@@ -137,8 +153,27 @@ where
     type Rejection = BearerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let secret = parse_authorization(&parts.headers)?;
-        BearerAuth::from_ref(state).authenticate(&secret).await
+        let auth = BearerAuth::from_ref(state);
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        let now = auth.clock.now();
+        if let Some(ip) = client {
+            auth.failures
+                .check(&address_key(ip), now)
+                .map_err(BearerError::TooManyFailures)?;
+        }
+        let result = match parse_authorization(&parts.headers) {
+            Ok(secret) => auth.authenticate(&secret, client).await,
+            Err(error) => Err(error),
+        };
+        if let (Err(BearerError::InvalidRequest(_) | BearerError::InvalidToken(_)), Some(ip)) =
+            (&result, client)
+        {
+            auth.failures.fail(address_key(ip), now);
+        }
+        result
     }
 }
 
@@ -158,6 +193,11 @@ impl IntoResponse for BearerError {
             Self::InvalidToken(description) => {
                 (StatusCode::UNAUTHORIZED, Some("invalid_token"), description)
             }
+            Self::TooManyFailures(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("too_many_requests"),
+                "Too many refused tokens from this address; wait before trying again.",
+            ),
             Self::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Some("temporarily_unavailable"),
@@ -165,7 +205,7 @@ impl IntoResponse for BearerError {
             ),
         };
         let challenge = match code {
-            Some(code) if status != StatusCode::SERVICE_UNAVAILABLE => format!(
+            Some(code) if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST => format!(
                 "Bearer realm=\"{REALM}\", error=\"{code}\", error_description=\"{description}\""
             ),
             _ => format!("Bearer realm=\"{REALM}\""),
@@ -181,99 +221,11 @@ impl IntoResponse for BearerError {
         response
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Self::TooManyFailures(seconds) = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
         response
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::RngCore;
-
-    fn headers(values: &[&str]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for value in values {
-            map.append(AUTHORIZATION, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
-
-    fn token() -> String {
-        let mut entropy = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut entropy);
-        TokenSecret::from_entropy(entropy).into_exposed()
-    }
-
-    #[test]
-    fn a_well_formed_bearer_header_yields_the_token() {
-        let token = token();
-        for form in [
-            format!("Bearer {token}"),
-            format!("bearer {token}"),
-            format!("BEARER   {token}"),
-            format!("Bearer\t{token}"),
-        ] {
-            assert_eq!(
-                parse_authorization(&headers(&[&form])).map(|t| t.into_exposed()),
-                Ok(token.clone())
-            );
-        }
-    }
-
-    #[test]
-    fn no_bearer_credentials_is_a_bare_challenge() {
-        assert_eq!(
-            parse_authorization(&headers(&[])),
-            Err(BearerError::Missing)
-        );
-        assert_eq!(
-            parse_authorization(&headers(&["Basic dXNlcjpwYXNz"])),
-            Err(BearerError::Missing)
-        );
-    }
-
-    #[test]
-    fn malformed_requests_are_invalid_request() {
-        let token = token();
-        for bad in [
-            &b"Bearer"[..],
-            b"Bearer ",
-            b"Bearer a b",
-            "Bearer ä".as_bytes(),
-            b"Bearer \xff",
-            b"Bearer,x",
-            b"bearer\t\t",
-            b"Bearer x\t",
-        ] {
-            let mut map = HeaderMap::new();
-            map.insert(AUTHORIZATION, HeaderValue::from_bytes(bad).unwrap());
-            assert!(
-                matches!(
-                    parse_authorization(&map),
-                    Err(BearerError::InvalidRequest(_))
-                ),
-                "{bad:?}"
-            );
-        }
-        let two = headers(&[&format!("Bearer {token}"), &format!("Bearer {token}")]);
-        assert!(matches!(
-            parse_authorization(&two),
-            Err(BearerError::InvalidRequest(_))
-        ));
-    }
-
-    #[test]
-    fn well_formed_but_wrong_tokens_are_invalid_token() {
-        let mut token = token();
-        token.replace_range(10..11, if &token[10..11] == "A" { "B" } else { "A" });
-        for bad in [token.as_str(), "jet_short", "ghp_abcdef", "abc.def"] {
-            assert!(
-                matches!(
-                    parse_authorization(&headers(&[&format!("Bearer {bad}")])),
-                    Err(BearerError::InvalidToken(_))
-                ),
-                "{bad}"
-            );
-        }
     }
 }

@@ -202,6 +202,14 @@ pub async fn user_set(db: &Db, args: UserSet) -> Result<String, String> {
     Ok(format!("updated {}", person.login))
 }
 
+/// Who the audit log names for a CLI command: the operating-system account that ran it.
+fn operator() -> String {
+    let account = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown account".into());
+    format!("operator {account} (CLI)")
+}
+
 pub async fn set_flag(
     db: &Db,
     settings: &Settings,
@@ -217,7 +225,7 @@ pub async fn set_flag(
             "a feature flag needs a domain and a label, such as: Technique \"Jetons Api\"".into(),
         );
     }
-    db.set_flag(&domain, &label, enabled, settings.clock.now())
+    db.set_flag(&domain, &label, enabled, settings.clock.now(), &operator())
         .await
         .map_err(|e| e.to_string())?;
     let state = if enabled { "enabled" } else { "disabled" };

@@ -5,7 +5,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use app::backend::Clock;
+use app::backend::{Clock, SessionPolicy};
 
 use crate::store::DEFAULT_DATABASE_URL;
 
@@ -14,8 +14,31 @@ pub struct Settings {
     pub database_url: String,
     pub zone: Tz,
     pub clock: Clock,
-    /// `Secure` session cookies; off only when explicitly serving plain HTTP on loopback.
-    pub secure_cookies: Option<bool>,
+    /// `Secure` session cookies: on unless explicitly turned off, which is refused anywhere but
+    /// on a loopback address (plain-HTTP local use).
+    pub secure_cookies: bool,
+    pub sessions: SessionPolicy,
+}
+
+/// `90s`, `30m`, `12h`: a positive number and a unit.
+fn parse_duration(name: &str, value: &str) -> Result<chrono::Duration, String> {
+    let value = value.trim();
+    let split = value.len().saturating_sub(1);
+    let (number, unit) = (value.get(..split), value.get(split..));
+    let seconds_per_unit = match unit {
+        Some("s") => 1,
+        Some("m") => 60,
+        Some("h") => 3600,
+        _ => 0,
+    };
+    number
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n > 0 && *n <= 366 * 24 * 3600 && seconds_per_unit > 0)
+        .map(|n| chrono::Duration::seconds(n * seconds_per_unit))
+        .filter(|d| *d <= chrono::Duration::days(366))
+        .ok_or_else(|| {
+            format!("{name}={value:?} must be a duration such as 90s, 30m or 12h (at most a year)")
+        })
 }
 
 fn var(name: &str) -> Option<String> {
@@ -53,20 +76,46 @@ impl Settings {
             }
         };
         let secure_cookies = match var("JETONS_SECURE_COOKIES").as_deref() {
-            None => None,
-            Some("1" | "true") => Some(true),
-            Some("0" | "false") => Some(false),
+            None | Some("1" | "true") => true,
+            Some("0" | "false") => false,
             Some(other) => {
                 return Err(format!(
                     "JETONS_SECURE_COOKIES={other:?} must be true or false"
                 ))
             }
         };
+        let defaults = SessionPolicy::default();
+        let sessions = SessionPolicy {
+            idle: var("JETONS_SESSION_IDLE")
+                .map(|v| parse_duration("JETONS_SESSION_IDLE", &v))
+                .transpose()?
+                .unwrap_or(defaults.idle),
+            lifetime: var("JETONS_SESSION_LIFETIME")
+                .map(|v| parse_duration("JETONS_SESSION_LIFETIME", &v))
+                .transpose()?
+                .unwrap_or(defaults.lifetime),
+        };
         Ok(Self {
             database_url,
             zone,
             clock,
             secure_cookies,
+            sessions,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_need_a_positive_number_and_a_unit() {
+        assert_eq!(parse_duration("X", "90s").unwrap().num_seconds(), 90);
+        assert_eq!(parse_duration("X", "30m").unwrap().num_seconds(), 1800);
+        assert_eq!(parse_duration("X", " 12h ").unwrap().num_seconds(), 43_200);
+        for bad in ["", "30", "m", "0m", "-5m", "1.5h", "10d", "9999h", "30 m", "é"] {
+            assert!(parse_duration("X", bad).is_err(), "{bad:?}");
+        }
     }
 }

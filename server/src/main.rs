@@ -5,6 +5,7 @@
 mod bearer;
 mod cli;
 mod config;
+mod guard;
 mod store;
 mod web;
 

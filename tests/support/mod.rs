@@ -181,6 +181,7 @@ impl TestServer {
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
             .env("RUST_LOG", "debug")
+            .env("JETONS_SECURE_COOKIES", "false")
             .envs(db.env.iter().map(|(k, v)| (k, v)))
             .envs(extra_env.iter().copied())
             .stdout(Stdio::piped())

@@ -7,6 +7,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::Login;
 use crate::model::ConsoleError;
 
+const THROTTLED: &str = "Too many failed attempts: wait a minute before trying again.";
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
@@ -20,13 +22,14 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(Result::err)
             .map(|error| match error {
                 ConsoleError::Unavailable { .. } => "The server could not be reached; try again.",
+                ConsoleError::TooManyAttempts { .. } => THROTTLED,
                 _ => "Invalid login or password.",
             });
         failed_in_page.or_else(|| {
-            query
-                .read()
-                .get("failed")
-                .map(|_| "Invalid login or password.")
+            query.read().get("failed").map(|reason| match reason.as_str() {
+                "throttled" => THROTTLED,
+                _ => "Invalid login or password.",
+            })
         })
     };
     view! {

@@ -1,3 +1,4 @@
+pub mod audit_log;
 pub mod confirm;
 pub mod create_token;
 pub mod delete_token;

@@ -1,4 +1,4 @@
-//! The console frame: title, navigation Security > API tokens, "Log out". It also decides who
+//! The console frame: title, navigation Security > API tokens | Audit log, "Log out". It also decides who
 //! may see the page: no session → the login page; no right 090201 → a 403 page.
 
 use leptos::prelude::*;
@@ -54,6 +54,9 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                                 <ul>
                                                     <li>
                                                         <A href="/security/api-tokens">"API tokens"</A>
+                                                    </li>
+                                                    <li>
+                                                        <A href="/security/audit-log">"Audit log"</A>
                                                     </li>
                                                 </ul>
                                             </li>

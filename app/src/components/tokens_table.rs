@@ -22,6 +22,7 @@ pub fn TokensTable(
                     <th scope="col">"Token name"</th>
                     <th scope="col">"Creation date"</th>
                     <th scope="col">"Expiration date"</th>
+                    <th scope="col">"Last used"</th>
                     <th scope="col">"Removal date"</th>
                     <th scope="col">"Removal"</th>
                     <th scope="col">"Status"</th>
@@ -70,6 +71,18 @@ fn TokenLine(
             </td>
             <td>{row.created_on.clone()}</td>
             <td>{row.expires_on.clone()}</td>
+            <td class="last-used">
+                {match (row.last_used.clone(), row.last_used_from.clone()) {
+                    (Some(at), from) => {
+                        view! {
+                            <span class="last-used-at">{at}</span>
+                            <span class="last-used-from">{from}</span>
+                        }
+                            .into_any()
+                    }
+                    (None, _) => view! { <span class="never">"Never"</span> }.into_any(),
+                }}
+            </td>
             <td>{row.removed_on.clone().unwrap_or_default()}</td>
             <td class="removal">
                 {removed

@@ -1,9 +1,11 @@
 //! The token core: pure rules, no I/O. Everything here is unit-tested.
 
+pub mod authorization;
 pub mod password;
 pub mod rules;
 pub mod token;
 
+pub use authorization::{parse_authorization, AuthorizationError};
 pub use rules::{Employment, Ineligible, RuleError, TokenName};
 pub use token::{TokenFormatError, TokenHash, TokenSecret};
 

@@ -270,4 +270,44 @@ mod tests {
         assert!(!debug.contains(&token.expose()[4..20]));
         assert_eq!(token.hint(), format!("jet_…{}", &token.expose()[49..]));
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn every_generated_token_parses_back_to_itself(entropy in any::<[u8; ENTROPY_BYTES]>()) {
+                let token = TokenSecret::from_entropy(entropy);
+                prop_assert_eq!(TokenSecret::parse(token.expose()), Ok(token.clone()));
+                prop_assert_eq!(token.expose().len(), TOKEN_LEN);
+                prop_assert!(token.hint().ends_with(&token.expose()[TOKEN_LEN - 4..]));
+            }
+
+            #[test]
+            fn distinct_entropy_gives_distinct_tokens(a in any::<[u8; ENTROPY_BYTES]>(), b in any::<[u8; ENTROPY_BYTES]>()) {
+                prop_assume!(a != b);
+                prop_assert_ne!(TokenSecret::from_entropy(a), TokenSecret::from_entropy(b));
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics_and_only_well_formed_tokens_pass(input in "\\PC{0,80}|jet_[0-9A-Za-z]{49}") {
+                if let Ok(token) = TokenSecret::parse(&input) {
+                    prop_assert_eq!(token.expose(), input.as_str());
+                    prop_assert!(input.starts_with(PREFIX));
+                    prop_assert!(input.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+                }
+            }
+
+            #[test]
+            fn swapping_two_different_characters_is_caught(entropy in any::<[u8; ENTROPY_BYTES]>(), i in 4usize..TOKEN_LEN, j in 4usize..TOKEN_LEN) {
+                let token = TokenSecret::from_entropy(entropy).into_exposed();
+                let mut bytes = token.clone().into_bytes();
+                prop_assume!(bytes[i] != bytes[j]);
+                bytes.swap(i, j);
+                let swapped = String::from_utf8(bytes).unwrap();
+                prop_assert!(TokenSecret::parse(&swapped).is_err());
+            }
+        }
+    }
 }

@@ -2,23 +2,51 @@
 
 mod session;
 
-pub use session::{login, logout};
+pub use session::{login, logout, session_cookie_name};
 
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
 use crate::backend::{
-    Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError, TokenRecord,
+    AuditRecord, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
+    TokenRecord,
 };
-use crate::domain::token::sha256_hex;
 use crate::domain::{rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{
-    AdminInfo, ConsoleError, CreatedToken, EligibleUser, Field, FieldError, TokenRow, TokenStatus,
+    AdminInfo, AuditAction, AuditEntry, AuditPage, ConsoleError, CreatedToken, EligibleUser,
+    Field, FieldError, TokenRow, TokenStatus,
 };
 
-pub const SESSION_COOKIE: &str = "jetons_session";
+/// The page's Content-Security-Policy: only this origin's script and WASM, plus the inline
+/// hydration script, which carries this response's nonce.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+pub fn send_content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<ResponseOptions>(),
+    ) else {
+        tracing::error!("page rendered without a nonce: the Content-Security-Policy is the default one");
+        return;
+    };
+    if let Ok(value) = axum::http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Audit log lines per page.
+pub const AUDIT_PAGE_SIZE: u32 = 50;
 
 /// Gives a failed call its HTTP status.
 pub fn respond<T>(result: Result<T, ConsoleError>) -> Result<T, ConsoleError> {
@@ -59,6 +87,34 @@ pub(crate) fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// The address the request came from (the TCP peer; no proxy header is trusted).
+pub(crate) fn client_ip() -> Option<IpAddr> {
+    request_parts()?
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+pub(crate) fn audit(
+    console: &Console,
+    action: AuditAction,
+    actor: String,
+    target: impl Into<String>,
+) -> AuditRecord {
+    AuditRecord {
+        at: console.now(),
+        action,
+        actor,
+        client: client_ip().map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        target: target.into(),
+    }
+}
+
+/// How the audit log names a token: its user and its name (unique per user).
+fn token_target(owner_login: &str, name: &str) -> String {
+    format!("{owner_login} › {name}")
+}
+
 struct Admin {
     console: Console,
     person: PersonRecord,
@@ -67,14 +123,8 @@ struct Admin {
 /// A valid console session whose person holds right 090201.
 async fn admin() -> Result<Admin, ConsoleError> {
     let console = console()?;
-    let session = request_parts()
-        .and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE))
-        .ok_or(ConsoleError::NotLoggedIn)?;
-    let person = console
-        .store
-        .session_person(&sha256_hex(&session), console.now())
-        .await
-        .map_err(internal)?
+    let person = session::session_person(&console)
+        .await?
         .ok_or(ConsoleError::NotLoggedIn)?;
     if !person.has_right(CONSOLE_RIGHT) {
         return Err(ConsoleError::Forbidden);
@@ -130,6 +180,12 @@ fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
             .removed_at
             .map(|at| console.local_date(at).to_string()),
         status,
+        last_used: token.last_used_at.map(|at| {
+            at.with_timezone(&console.zone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+        last_used_from: token.last_used_from,
     }
 }
 
@@ -206,17 +262,26 @@ pub async fn create_token(
     let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut entropy);
     let secret = TokenSecret::from_entropy(entropy);
+    let event = audit(
+        console,
+        AuditAction::TokenCreated,
+        admin.person.login.clone(),
+        token_target(&owner.login, name.as_str()),
+    );
     let outcome = console
         .store
-        .insert_token(NewToken {
-            owner_id: owner.id,
-            name: name.clone(),
-            hash: secret.hash(),
-            hint: secret.hint(),
-            created_at: console.now(),
-            created_by: admin.person.id,
-            expires_on,
-        })
+        .insert_token(
+            NewToken {
+                owner_id: owner.id,
+                name: name.clone(),
+                hash: secret.hash(),
+                hint: secret.hint(),
+                created_at: console.now(),
+                created_by: admin.person.id,
+                expires_on,
+            },
+            event,
+        )
         .await
         .map_err(internal)?;
     let id = match outcome {
@@ -254,9 +319,21 @@ fn token_gone() -> ConsoleError {
 pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
     let admin = token_admin().await?;
     let console = &admin.console;
+    let token = console
+        .store
+        .token(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(token_gone)?;
+    let event = audit(
+        console,
+        AuditAction::TokenRemoved,
+        admin.person.login.clone(),
+        token_target(&token.owner_login, &token.name),
+    );
     match console
         .store
-        .remove_token(id, admin.person.id, console.now())
+        .remove_token(id, admin.person.id, event)
         .await
         .map_err(internal)?
     {
@@ -280,10 +357,22 @@ pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
 
 pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
     let admin = token_admin().await?;
-    if !admin
-        .console
+    let console = &admin.console;
+    let token = console
         .store
-        .delete_token(id)
+        .token(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(token_gone)?;
+    let event = audit(
+        console,
+        AuditAction::TokenDeleted,
+        admin.person.login.clone(),
+        token_target(&token.owner_login, &token.name),
+    );
+    if !console
+        .store
+        .delete_token(id, event)
         .await
         .map_err(internal)?
     {
@@ -291,4 +380,46 @@ pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
     }
     tracing::info!(token_id = id, by = %admin.person.login, "API token deleted");
     Ok(())
+}
+
+/// One page of the audit log (1-based), newest first. Right 090201 only; the feature flag
+/// does not hide it, since flag changes are among its events.
+pub async fn audit_log(page: u32) -> Result<AuditPage, ConsoleError> {
+    let admin = admin().await?;
+    if page == 0 {
+        return Err(ConsoleError::BadRequest {
+            message: "pages are numbered from 1".into(),
+        });
+    }
+    let offset = u64::from(page - 1) * u64::from(AUDIT_PAGE_SIZE);
+    let (events, total) = admin
+        .console
+        .store
+        .audit_events(offset, AUDIT_PAGE_SIZE)
+        .await
+        .map_err(internal)?;
+    let pages = u32::try_from(total.div_ceil(u64::from(AUDIT_PAGE_SIZE)))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    Ok(AuditPage {
+        entries: events
+            .into_iter()
+            .map(|event| AuditEntry {
+                id: event.id,
+                at: event
+                    .record
+                    .at
+                    .with_timezone(&admin.console.zone)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
+                action: event.record.action,
+                actor: event.record.actor,
+                client: event.record.client,
+                target: event.record.target,
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+    })
 }

@@ -1,20 +1,31 @@
-//! Console sessions: log in (argon2id, session id rotated, only its hash stored) and log out.
+//! Console sessions: log in (argon2id, throttled, session id rotated, only its hash stored),
+//! look a session up (idle timeout, absolute lifetime) and log out.
 
 use axum::http::{header, HeaderValue};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
-use super::{console, cookie_value, internal, request_parts, respond, SESSION_COOKIE};
-use crate::backend::Console;
+use super::{audit, client_ip, console, cookie_value, internal, request_parts, respond};
+use crate::backend::{Console, PersonRecord};
 use crate::domain::password;
 use crate::domain::token::{sha256_hex, to_hex};
-use crate::model::ConsoleError;
+use crate::model::{AuditAction, ConsoleError};
 
-pub const SESSION_HOURS: i64 = 12;
 pub const HOME: &str = "/security/api-tokens";
+/// Where the login target is written in the audit log.
+const CONSOLE_TARGET: &str = "Administration console";
 
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// The session cookie's name: `__Host-` tells browsers it is Secure, host-only and for `/`.
+pub fn session_cookie_name(console: &Console) -> &'static str {
+    if console.secure_cookies {
+        "__Host-jetons_session"
+    } else {
+        "jetons_session"
+    }
+}
 
 fn set_header(name: header::HeaderName, value: &str) {
     if let (Some(response), Ok(value)) = (
@@ -26,12 +37,29 @@ fn set_header(name: header::HeaderName, value: &str) {
 }
 
 fn session_cookie(console: &Console, value: &str, max_age_seconds: i64) -> String {
+    let name = session_cookie_name(console);
     let secure = if console.secure_cookies {
         "; Secure"
     } else {
         ""
     };
-    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
+}
+
+fn session_secret(console: &Console) -> Option<String> {
+    request_parts().and_then(|parts| cookie_value(&parts.headers, session_cookie_name(console)))
+}
+
+/// The person of the caller's live session, if any; the session counts as used now.
+pub(crate) async fn session_person(console: &Console) -> Result<Option<PersonRecord>, ConsoleError> {
+    let Some(secret) = session_secret(console) else {
+        return Ok(None);
+    };
+    console
+        .store
+        .session_person(&sha256_hex(&secret), console.now(), console.sessions)
+        .await
+        .map_err(internal)
 }
 
 fn accepts_html() -> bool {
@@ -41,9 +69,42 @@ fn accepts_html() -> bool {
         .unwrap_or(false)
 }
 
-/// Logs in. A plain HTML form post (before WASM loads) is answered with redirects.
+/// A refused login. A plain HTML form post (before WASM loads) is sent back to the form.
+fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
+    if accepts_html() {
+        let reason = match error {
+            ConsoleError::TooManyAttempts { .. } => "throttled",
+            _ => "1",
+        };
+        leptos_axum::redirect(&format!("/login?failed={reason}"));
+        return Err(error);
+    }
+    respond(Err(error))
+}
+
+/// What a typed login may put in the audit log: one line, bounded.
+fn typed_login(login: &str) -> String {
+    let mut text: String = login
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .take(64)
+        .collect();
+    if login.trim().chars().count() > 64 {
+        text.push('…');
+    }
+    text
+}
+
+/// Logs in. Unknown logins and wrong passwords take the same path, argon2 check included.
 pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let console = respond(console())?;
+    let ip = client_ip();
+    if let Err(retry_after) = console.login_throttle.check(login, ip, console.now()) {
+        tracing::info!(retry_after, "console login refused: too many failures");
+        set_header(header::RETRY_AFTER, &retry_after.to_string());
+        return refuse(ConsoleError::TooManyAttempts { retry_after });
+    }
     let credentials = console
         .store
         .credentials(login.trim())
@@ -66,20 +127,18 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         (true, Some(credentials)) => credentials.person,
         _ => {
             tracing::info!("console login failed");
-            if accepts_html() {
-                leptos_axum::redirect("/login?failed=1");
-                return Err(ConsoleError::InvalidCredentials);
-            }
-            return respond(Err(ConsoleError::InvalidCredentials));
+            console.login_throttle.fail(login, ip, console.now());
+            let event = audit(&console, AuditAction::LoginFailed, typed_login(login), CONSOLE_TARGET);
+            respond(console.store.record_audit(event).await.map_err(internal))?;
+            return refuse(ConsoleError::InvalidCredentials);
         }
     };
-    if let Some(previous) =
-        request_parts().and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE))
-    {
+    console.login_throttle.succeed(login);
+    if let Some(previous) = session_secret(&console) {
         respond(
             console
                 .store
-                .delete_session(&sha256_hex(&previous))
+                .delete_session(&sha256_hex(&previous), None)
                 .await
                 .map_err(internal),
         )?;
@@ -87,23 +146,23 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let session = to_hex(&secret);
-    let now = console.now();
+    let event = audit(
+        &console,
+        AuditAction::LoginSucceeded,
+        person.login.clone(),
+        CONSOLE_TARGET,
+    );
     respond(
         console
             .store
-            .create_session(
-                &sha256_hex(&session),
-                person.id,
-                now,
-                now + chrono::Duration::hours(SESSION_HOURS),
-            )
+            .create_session(&sha256_hex(&session), person.id, console.sessions, event)
             .await
             .map_err(internal),
     )?;
     tracing::info!(login = %person.login, "console login succeeded");
     set_header(
         header::SET_COOKIE,
-        &session_cookie(&console, &session, SESSION_HOURS * 3600),
+        &session_cookie(&console, &session, console.sessions.lifetime.num_seconds()),
     );
     leptos_axum::redirect(HOME);
     Ok(())
@@ -111,12 +170,14 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
 
 pub async fn logout() -> Result<(), ConsoleError> {
     let console = console()?;
-    if let Some(session) =
-        request_parts().and_then(|parts| cookie_value(&parts.headers, SESSION_COOKIE))
-    {
+    if let Some(secret) = session_secret(&console) {
+        let hash = sha256_hex(&secret);
+        let event = session_person(&console)
+            .await?
+            .map(|person| audit(&console, AuditAction::Logout, person.login, CONSOLE_TARGET));
         console
             .store
-            .delete_session(&sha256_hex(&session))
+            .delete_session(&hash, event)
             .await
             .map_err(internal)?;
     }

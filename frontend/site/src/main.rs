@@ -255,6 +255,10 @@ impl Workspace {
             .arg("serve")
             .arg("--demo")
             .args(args);
+        // The demo is plain HTTP on loopback: say so, or the session cookie is `Secure`.
+        if std::env::var_os("JETONS_SECURE_COOKIES").is_none() {
+            command.env("JETONS_SECURE_COOKIES", "false");
+        }
         run(&mut command)
     }
 

@@ -5,10 +5,11 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use app::backend::{
-    BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord, RemoveOutcome,
-    StoreResult, TokenRecord,
+    AuditRecord, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord,
+    RemoveOutcome, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
 };
 
+use super::audit::insert_audit;
 use super::{
     db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
     PERSON_COLUMNS,
@@ -17,11 +18,12 @@ use super::{
 const TOKEN_SELECT: &str =
     "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
      t.created_at, c.login AS created_by, t.expires_on, t.removed_at, \
-     o.technical, o.employed_from, o.employed_until \
+     t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until \
      FROM api_tokens t JOIN people o ON o.id = t.owner_id JOIN people c ON c.id = t.created_by";
 
 fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
     let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
+    let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
     Ok(TokenRecord {
         id: row.try_get("id").map_err(db_error)?,
         owner_login: row.try_get("owner_login").map_err(db_error)?,
@@ -33,6 +35,8 @@ fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
         expires_on: to_date(&row.try_get::<String, _>("expires_on").map_err(db_error)?)?,
         removed_at: removed_at.map(to_instant).transpose()?,
         owner_employment: employment_from_row(row)?,
+        last_used_at: last_used_at.map(to_instant).transpose()?,
+        last_used_from: row.try_get("last_used_from").map_err(db_error)?,
     })
 }
 
@@ -100,28 +104,32 @@ impl ConsoleStore for Db {
         &self,
         session_hash: &str,
         person_id: i64,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
+        policy: SessionPolicy,
+        audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<()>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
-            sqlx::query("DELETE FROM console_sessions WHERE expires_at <= $1")
+            let now = audit.at;
+            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            sqlx::query("DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
                 .bind(now.timestamp())
-                .execute(&self.pool)
+                .bind((now - policy.idle).timestamp())
+                .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
             sqlx::query(
-                "INSERT INTO console_sessions (session_hash, person_id, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4)",
+                "INSERT INTO console_sessions (session_hash, person_id, created_at, expires_at, last_seen_at) \
+                 VALUES ($1, $2, $3, $4, $3)",
             )
             .bind(session_hash)
             .bind(person_id)
             .bind(now.timestamp())
-            .bind(expires_at.timestamp())
-            .execute(&self.pool)
+            .bind((now + policy.lifetime).timestamp())
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-            Ok(())
+            insert_audit(&mut *tx, &audit).await?;
+            tx.commit().await.map_err(db_error)
         })
     }
 
@@ -129,35 +137,64 @@ impl ConsoleStore for Db {
         &self,
         session_hash: &str,
         now: DateTime<Utc>,
+        policy: SessionPolicy,
     ) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
             let row = sqlx::query(&format!(
-                "SELECT {PERSON_COLUMNS} FROM console_sessions s JOIN people p ON p.id = s.person_id \
-                 WHERE s.session_hash = $1 AND s.expires_at > $2"
+                "SELECT {PERSON_COLUMNS}, s.last_seen_at FROM console_sessions s JOIN people p ON p.id = s.person_id \
+                 WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"
             ))
-            .bind(session_hash)
+            .bind(session_hash.clone())
             .bind(now.timestamp())
+            .bind((now - policy.idle).timestamp())
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-            match row {
-                Some(row) => Ok(Some(self.with_rights(person_from_row(&row)?).await?)),
-                None => Ok(None),
+            let Some(row) = row else { return Ok(None) };
+            let last_seen: i64 = row.try_get("last_seen_at").map_err(db_error)?;
+            if last_seen < now.timestamp() {
+                sqlx::query("UPDATE console_sessions SET last_seen_at = $1 WHERE session_hash = $2")
+                    .bind(now.timestamp())
+                    .bind(session_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
             }
+            Ok(Some(self.with_rights(person_from_row(&row)?).await?))
         })
     }
 
-    fn delete_session(&self, session_hash: &str) -> BoxFuture<'_, StoreResult<()>> {
+    fn delete_session(
+        &self,
+        session_hash: &str,
+        audit: Option<AuditRecord>,
+    ) -> BoxFuture<'_, StoreResult<()>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db_error)?;
             sqlx::query("DELETE FROM console_sessions WHERE session_hash = $1")
                 .bind(session_hash)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
-            Ok(())
+            if let Some(audit) = audit {
+                insert_audit(&mut *tx, &audit).await?;
+            }
+            tx.commit().await.map_err(db_error)
         })
+    }
+
+    fn record_audit(&self, audit: AuditRecord) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async move { self.record_audit_event(&audit).await })
+    }
+
+    fn audit_events(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> BoxFuture<'_, StoreResult<(Vec<StoredAudit>, u64)>> {
+        Box::pin(self.audit_page(offset, limit))
     }
 
     fn flag_enabled(&self, domain: &str, label: &str) -> BoxFuture<'_, StoreResult<bool>> {
@@ -204,8 +241,13 @@ impl ConsoleStore for Db {
         })
     }
 
-    fn insert_token(&self, token: NewToken) -> BoxFuture<'_, StoreResult<InsertOutcome>> {
+    fn insert_token(
+        &self,
+        token: NewToken,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<InsertOutcome>> {
         Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db_error)?;
             let inserted = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -217,13 +259,16 @@ impl ConsoleStore for Db {
             .bind(token.created_at.timestamp())
             .bind(token.created_by)
             .bind(token.expires_on.to_string())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await;
-            match inserted {
-                Ok(id) => Ok(InsertOutcome::Inserted(id)),
-                Err(e) if is_unique_violation(&e) => Ok(InsertOutcome::NameTaken),
-                Err(e) => Err(db_error(e)),
-            }
+            let id = match inserted {
+                Ok(id) => id,
+                Err(e) if is_unique_violation(&e) => return Ok(InsertOutcome::NameTaken),
+                Err(e) => return Err(db_error(e)),
+            };
+            insert_audit(&mut *tx, &audit).await?;
+            tx.commit().await.map_err(db_error)?;
+            Ok(InsertOutcome::Inserted(id))
         })
     }
 
@@ -231,24 +276,27 @@ impl ConsoleStore for Db {
         &self,
         id: i64,
         by: i64,
-        at: DateTime<Utc>,
+        audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
         Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db_error)?;
             let updated = sqlx::query(
                 "UPDATE api_tokens SET removed_at = $1, removed_by = $2 WHERE id = $3 AND removed_at IS NULL",
             )
-            .bind(at.timestamp())
+            .bind(audit.at.timestamp())
             .bind(by)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?;
             if updated.rows_affected() == 1 {
+                insert_audit(&mut *tx, &audit).await?;
+                tx.commit().await.map_err(db_error)?;
                 return Ok(RemoveOutcome::Removed);
             }
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_error)?;
             Ok(if exists.is_some() {
@@ -259,14 +307,20 @@ impl ConsoleStore for Db {
         })
     }
 
-    fn delete_token(&self, id: i64) -> BoxFuture<'_, StoreResult<bool>> {
+    fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>> {
         Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db_error)?;
             let deleted = sqlx::query("DELETE FROM api_tokens WHERE id = $1")
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
-            Ok(deleted.rows_affected() == 1)
+            if deleted.rows_affected() != 1 {
+                return Ok(false);
+            }
+            insert_audit(&mut *tx, &audit).await?;
+            tx.commit().await.map_err(db_error)?;
+            Ok(true)
         })
     }
 }

@@ -2,6 +2,7 @@
 //! Queries are written once, in the SQL both accept; dates are `YYYY-MM-DD` text and instants
 //! are Unix seconds, so rows decode the same on both.
 
+mod audit;
 mod console;
 mod operator;
 mod tokens;

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use app::backend::{PersonRecord, StoreError};
+use app::backend::{AuditRecord, PersonRecord, StoreError};
+use app::model::AuditAction;
 use app::domain::{Employment, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 
 use super::{db_error, flag, is_unique_violation, person_from_row, Db, PERSON_COLUMNS};
@@ -103,7 +104,9 @@ impl Db {
         label: &str,
         enabled: bool,
         now: DateTime<Utc>,
+        actor: &str,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
         sqlx::query(
             "INSERT INTO feature_flags (domain, label, enabled, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (domain, label) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at",
@@ -112,10 +115,22 @@ impl Db {
         .bind(label.to_owned())
         .bind(flag(enabled))
         .bind(now.timestamp())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Ok(())
+        let audit = AuditRecord {
+            at: now,
+            action: if enabled {
+                AuditAction::FlagEnabled
+            } else {
+                AuditAction::FlagDisabled
+            },
+            actor: actor.to_owned(),
+            client: "local (CLI)".to_owned(),
+            target: format!("{domain} > {label}"),
+        };
+        super::audit::insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     /// Seeds an empty database: an administrator, three technical users in different
@@ -184,7 +199,7 @@ impl Db {
         for person in &demo {
             self.add_person(person, now).await?;
         }
-        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now).await?;
+        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now, "demo data").await?;
         Ok(DemoOutcome::Seeded {
             admin_login: "admin".into(),
         })

@@ -14,6 +14,7 @@ pub struct TokenOwnerRow {
     pub token_name: String,
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
     pub owner: PersonRecord,
 }
 
@@ -28,7 +29,7 @@ impl Db {
     pub async fn bearer_lookup(&self, hash: &TokenHash) -> StoreResult<BearerLookup> {
         let sql = format!(
             "SELECT f.enabled AS feature_enabled, t.id AS token_id, t.name AS token_name, t.expires_on, \
-             t.removed_at, {PERSON_COLUMNS} \
+             t.removed_at, t.last_used_at, {PERSON_COLUMNS} \
              FROM (SELECT COALESCE(MAX(enabled), 0) AS enabled FROM feature_flags WHERE domain = $2 AND label = $3) f \
              LEFT JOIN api_tokens t ON t.token_hash = $1 \
              LEFT JOIN people p ON p.id = t.owner_id"
@@ -46,6 +47,7 @@ impl Db {
             None => None,
             Some(token_id) => {
                 let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
+                let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
                 Some(TokenOwnerRow {
                     token_id,
                     token_name: row.try_get("token_name").map_err(db_error)?,
@@ -53,6 +55,7 @@ impl Db {
                         &row.try_get::<String, _>("expires_on").map_err(db_error)?,
                     )?,
                     removed_at: removed_at.map(super::to_instant).transpose()?,
+                    last_used_at: last_used_at.map(super::to_instant).transpose()?,
                     owner: person_from_row(&row)?,
                 })
             }
@@ -61,5 +64,28 @@ impl Db {
             feature_enabled,
             token,
         })
+    }
+
+    /// Records a use of a token, unless one was recorded since `not_after` (another instance
+    /// may have written it meanwhile: the condition is in the statement).
+    pub async fn record_token_use(
+        &self,
+        token_id: i64,
+        at: DateTime<Utc>,
+        from: &str,
+        not_after: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1, last_used_from = $2 \
+             WHERE id = $3 AND (last_used_at IS NULL OR last_used_at <= $4)",
+        )
+        .bind(at.timestamp())
+        .bind(from.to_owned())
+        .bind(token_id)
+        .bind(not_after.timestamp())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 }

@@ -1,0 +1,195 @@
+//! Counting failures per key (a login, a client address) over a sliding window. Time comes in
+//! as an argument, so the server's clock (fixed in test mode) decides.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Keys tracked at most; past that, the key whose last failure is oldest is forgotten.
+const MAX_KEYS: usize = 65_536;
+
+pub struct Throttle<K> {
+    limit: usize,
+    window: Duration,
+    failures: Mutex<HashMap<K, VecDeque<DateTime<Utc>>>>,
+}
+
+impl<K: Hash + Eq + Clone> Throttle<K> {
+    pub fn new(limit: usize, window: Duration) -> Self {
+        Self {
+            limit: limit.max(1),
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err(seconds to wait)` once `limit` failures fell within the window.
+    pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), u64> {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(times) = failures.get(key) else {
+            return Ok(());
+        };
+        let recent: Vec<_> = times.iter().filter(|t| **t > now - self.window).collect();
+        if recent.len() < self.limit {
+            return Ok(());
+        }
+        let unblocked_at = *recent[recent.len() - self.limit] + self.window;
+        Err((unblocked_at - now).num_seconds().max(1).unsigned_abs())
+    }
+
+    pub fn fail(&self, key: K, now: DateTime<Utc>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.len() >= MAX_KEYS && !failures.contains_key(&key) {
+            let cutoff = now - self.window;
+            failures.retain(|_, times| times.back().is_some_and(|t| *t > cutoff));
+            if failures.len() >= MAX_KEYS {
+                let oldest = failures
+                    .iter()
+                    .min_by_key(|(_, times)| times.back().copied())
+                    .map(|(k, _)| k.clone());
+                if let Some(oldest) = oldest {
+                    failures.remove(&oldest);
+                }
+            }
+        }
+        let times = failures.entry(key).or_default();
+        times.push_back(now);
+        while times.len() > self.limit {
+            times.pop_front();
+        }
+    }
+
+    pub fn forget(&self, key: &K) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures.remove(key);
+    }
+}
+
+/// The key for a client address: IPv6 clients are counted per /64, the block one host gets.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+/// Failed console logins, counted per login and per client address.
+pub struct LoginThrottle {
+    pub per_login: Throttle<String>,
+    pub per_address: Throttle<IpAddr>,
+}
+
+pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            per_login: Throttle::new(LOGIN_FAILURES_PER_MINUTE, Duration::minutes(1)),
+            per_address: Throttle::new(LOGIN_FAILURES_PER_MINUTE, Duration::minutes(1)),
+        }
+    }
+}
+
+impl LoginThrottle {
+    /// Logins are compared case-insensitively, so `Admin` and `admin` share a count.
+    fn login_key(login: &str) -> String {
+        login.trim().to_lowercase()
+    }
+
+    pub fn check(&self, login: &str, ip: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
+        let by_login = self.per_login.check(&Self::login_key(login), now);
+        let by_address = ip.map_or(Ok(()), |ip| self.per_address.check(&address_key(ip), now));
+        match (by_login, by_address) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(a), Err(b)) => Err(a.max(b)),
+            (Err(a), _) | (_, Err(a)) => Err(a),
+        }
+    }
+
+    pub fn fail(&self, login: &str, ip: Option<IpAddr>, now: DateTime<Utc>) {
+        self.per_login.fail(Self::login_key(login), now);
+        if let Some(ip) = ip {
+            self.per_address.fail(address_key(ip), now);
+        }
+    }
+
+    pub fn succeed(&self, login: &str) {
+        self.per_login.forget(&Self::login_key(login));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
+    }
+
+    #[test]
+    fn the_limit_blocks_until_the_oldest_failure_leaves_the_window() {
+        let throttle = Throttle::new(3, Duration::minutes(1));
+        for s in [0, 10, 20] {
+            assert_eq!(throttle.check(&"k", at(s)), Ok(()));
+            throttle.fail("k", at(s));
+        }
+        assert_eq!(throttle.check(&"k", at(21)), Err(39));
+        assert_eq!(throttle.check(&"other", at(21)), Ok(()));
+        assert_eq!(throttle.check(&"k", at(60)), Ok(()));
+        throttle.fail("k", at(60));
+        assert_eq!(throttle.check(&"k", at(61)), Err(9));
+    }
+
+    #[test]
+    fn forgetting_a_key_unblocks_it() {
+        let throttle = Throttle::new(1, Duration::minutes(1));
+        throttle.fail("k", at(0));
+        assert!(throttle.check(&"k", at(1)).is_err());
+        throttle.forget(&"k");
+        assert_eq!(throttle.check(&"k", at(1)), Ok(()));
+    }
+
+    #[test]
+    fn logins_and_addresses_are_counted_apart() {
+        let throttle = LoginThrottle::default();
+        let home: IpAddr = "192.0.2.1".parse().unwrap();
+        let away: IpAddr = "192.0.2.2".parse().unwrap();
+        for _ in 0..LOGIN_FAILURES_PER_MINUTE {
+            throttle.fail("Admin", Some(home), at(0));
+        }
+        assert!(throttle.check("admin ", Some(away), at(1)).is_err());
+        assert!(throttle.check("clerk", Some(home), at(1)).is_err());
+        assert_eq!(throttle.check("clerk", Some(away), at(1)), Ok(()));
+        throttle.succeed("admin");
+        assert_eq!(throttle.check("admin", Some(away), at(1)), Ok(()));
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64() {
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(c));
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert_eq!(address_key(mapped), "192.0.2.1".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn the_table_stays_bounded() {
+        let throttle = Throttle::new(1, Duration::minutes(1));
+        for i in 0..(MAX_KEYS as u32 + 10) {
+            throttle.fail(i, at(0));
+        }
+        assert!(throttle.failures.lock().unwrap().len() <= MAX_KEYS);
+    }
+}

@@ -1,0 +1,276 @@
+//! Request guards in front of the console: size limits, POST-only server functions from the
+//! console's own origin with exactly their declared fields, and the security headers.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::Request;
+use axum::http::header::{
+    ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN,
+    REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use server_fn::ServerFn;
+
+use app::api;
+use app::model::ConsoleError;
+
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// For responses that did not set their own policy (error pages, files): nothing may run.
+const FALLBACK_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+                            base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// A console error, as the server functions' client decodes it.
+pub fn refuse(error: ConsoleError) -> Response {
+    let status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, Json(error)).into_response();
+    response
+        .headers_mut()
+        .insert("serverfnerror", HeaderValue::from_static("refused"));
+    response
+}
+
+fn is_server_fn(path: &str) -> bool {
+    path.starts_with("/api/") && !path.starts_with("/api/v1/")
+}
+
+/// Oversized header sets get 431; bodies announced larger than the limit get 413 before a
+/// byte of them is read (bodies without a length are cut by the body limit layer).
+pub async fn size_limits(request: Request, next: Next) -> Response {
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Json(serde_json::json!({
+                "error": "headers_too_large",
+                "message": format!("Request headers are limited to {MAX_HEADER_BYTES} bytes."),
+            })),
+        )
+            .into_response();
+    }
+    let announced = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return refuse(ConsoleError::TooLarge);
+    }
+    next.run(request).await
+}
+
+/// Whether a state-changing request comes from the console's own pages: `Origin` names this
+/// host or, when the browser sent no usable `Origin` (a form post under
+/// `Referrer-Policy: no-referrer` says `null`), `Sec-Fetch-Site` says same-origin.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+    let origin = headers
+        .get(ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| *o != "null");
+    if let Some(origin) = origin {
+        return origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| host.is_some_and(|h| authority.eq_ignore_ascii_case(h)));
+    }
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"same-origin")
+}
+
+/// The fields each server function takes, read off the argument structs the `#[server]`
+/// macro generates, so a renamed argument cannot leave this list stale.
+fn declared_fields() -> &'static HashMap<&'static str, Vec<String>> {
+    static FIELDS: OnceLock<HashMap<&'static str, Vec<String>>> = OnceLock::new();
+    fn entry<F: ServerFn + serde::Serialize>(args: F) -> (&'static str, Vec<String>) {
+        let fields = match serde_json::to_value(&args) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        (F::PATH, fields)
+    }
+    FIELDS.get_or_init(|| {
+        HashMap::from([
+            entry(api::CurrentAdmin {}),
+            entry(api::ListTokens {}),
+            entry(api::EligibleUsers {}),
+            entry(api::CreateToken {
+                user_id: String::new(),
+                name: String::new(),
+                expiration: String::new(),
+            }),
+            entry(api::RemoveToken { id: 0 }),
+            entry(api::DeleteToken { id: 0 }),
+            entry(api::AuditLog { page: 1 }),
+            entry(api::Login {
+                login: String::new(),
+                password: String::new(),
+            }),
+            entry(api::Logout {}),
+        ])
+    })
+}
+
+fn check_fields(path: &str, body: &[u8]) -> Result<(), ConsoleError> {
+    let bad = |message: String| ConsoleError::BadRequest { message };
+    let Some(declared) = declared_fields().get(path) else {
+        return Err(ConsoleError::NotFound {
+            message: format!("There is no server function at {path}."),
+        });
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+        .map_err(|_| bad("the body is not form-encoded".into()))?;
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, _) in &pairs {
+        if !declared.iter().any(|d| d == name) {
+            return Err(bad(format!("unknown field “{}”", name.chars().take(40).collect::<String>())));
+        }
+        if seen.contains(&name.as_str()) {
+            return Err(bad(format!("field “{name}” given more than once")));
+        }
+        seen.push(name);
+    }
+    Ok(())
+}
+
+/// Server functions: POST only (405 otherwise), from the console's own origin (403), with a
+/// form-encoded body holding only the function's declared fields, each once (400).
+pub async fn server_fn_guard(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if !is_server_fn(&path) {
+        return next.run(request).await;
+    }
+    if request.method() != Method::POST {
+        let mut response = refuse(ConsoleError::MethodNotAllowed);
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    if !same_origin(request.headers()) {
+        return refuse(ConsoleError::CrossOrigin);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return refuse(ConsoleError::TooLarge);
+    };
+    let form = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !bytes.is_empty() && !form {
+        return refuse(ConsoleError::BadRequest {
+            message: "server functions take application/x-www-form-urlencoded bodies".into(),
+        });
+    }
+    if let Err(error) = check_fields(&path, &bytes) {
+        return refuse(error);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// A server function that failed before its body ran (bad arguments) answers 500 in Leptos;
+/// give it the status its error deserves.
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, MAX_BODY_BYTES).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<ConsoleError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FALLBACK_CSP),
+        );
+    }
+    if !is_asset {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn the_origin_decides_when_it_is_usable() {
+        assert!(same_origin(&headers(&[
+            ("origin", "http://a:1"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "http://evil:1"),
+            ("sec-fetch-site", "same-origin"),
+            ("host", "a:1")
+        ])));
+        assert!(!same_origin(&headers(&[("origin", "http://a:1")])));
+    }
+
+    #[test]
+    fn otherwise_fetch_metadata_must_say_same_origin() {
+        assert!(same_origin(&headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "null"),
+            ("host", "a:1")
+        ])));
+        for site in ["cross-site", "same-site", "none"] {
+            let mut map = headers(&[("origin", "null"), ("host", "a:1")]);
+            map.insert("sec-fetch-site", HeaderValue::from_static(site));
+            assert!(!same_origin(&map), "{site}");
+        }
+        assert!(!same_origin(&headers(&[("host", "a:1")])));
+    }
+
+    #[test]
+    fn every_server_function_declares_its_fields() {
+        let fields = declared_fields();
+        assert_eq!(fields.len(), 9);
+        assert_eq!(
+            fields.get("/api/create_token").map(Vec::len),
+            Some(3),
+            "{fields:?}"
+        );
+        assert!(check_fields("/api/remove_token", b"id=3").is_ok());
+        assert!(check_fields("/api/remove_token", b"id=3&id=4").is_err());
+        assert!(check_fields("/api/remove_token", b"id=3&admin=1").is_err());
+        assert!(check_fields("/api/logout", b"").is_ok());
+        assert!(check_fields("/api/nothing", b"").is_err());
+    }
+}

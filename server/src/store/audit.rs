@@ -1,0 +1,69 @@
+//! The audit log: written in the same transaction as the change it records.
+
+use sqlx::{Any, Executor, Row};
+
+use app::backend::{AuditRecord, StoreResult, StoredAudit};
+use app::model::AuditAction;
+
+use super::{db_error, to_instant, Db};
+
+pub(crate) async fn insert_audit<'e, E>(executor: E, audit: &AuditRecord) -> StoreResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit_events (at, action, actor, client, target) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(audit.at.timestamp())
+    .bind(audit.action.code())
+    .bind(audit.actor.clone())
+    .bind(audit.client.clone())
+    .bind(audit.target.clone())
+    .execute(executor)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+impl Db {
+    pub async fn record_audit_event(&self, audit: &AuditRecord) -> StoreResult<()> {
+        insert_audit(&self.pool, audit).await
+    }
+
+    pub async fn audit_page(&self, offset: u64, limit: u32) -> StoreResult<(Vec<StoredAudit>, u64)> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = sqlx::query(
+            "SELECT id, at, action, actor, client, target FROM audit_events \
+             ORDER BY id DESC LIMIT $1 OFFSET $2",
+        )
+        .bind(i64::from(limit))
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let events = rows
+            .iter()
+            .map(|row| {
+                let code: String = row.try_get("action").map_err(db_error)?;
+                let action = AuditAction::from_code(&code).ok_or_else(|| {
+                    app::backend::StoreError(format!("unknown audit action {code:?}"))
+                })?;
+                Ok(StoredAudit {
+                    id: row.try_get("id").map_err(db_error)?,
+                    record: AuditRecord {
+                        at: to_instant(row.try_get("at").map_err(db_error)?)?,
+                        action,
+                        actor: row.try_get("actor").map_err(db_error)?,
+                        client: row.try_get("client").map_err(db_error)?,
+                        target: row.try_get("target").map_err(db_error)?,
+                    },
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((events, u64::try_from(total).unwrap_or(0)))
+    }
+}
