@@ -191,10 +191,12 @@ pub enum AuditAction {
     Logout,
     FlagEnabled,
     FlagDisabled,
+    UserAdded,
+    UserChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::TokenCreated,
         Self::TokenRemoved,
         Self::TokenDeleted,
@@ -203,6 +205,8 @@ impl AuditAction {
         Self::Logout,
         Self::FlagEnabled,
         Self::FlagDisabled,
+        Self::UserAdded,
+        Self::UserChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -215,6 +219,8 @@ impl AuditAction {
             Self::Logout => "logout",
             Self::FlagEnabled => "flag_enabled",
             Self::FlagDisabled => "flag_disabled",
+            Self::UserAdded => "user_added",
+            Self::UserChanged => "user_changed",
         }
     }
 
@@ -232,6 +238,8 @@ impl AuditAction {
             Self::Logout => "Logout",
             Self::FlagEnabled => "Feature flag enabled",
             Self::FlagDisabled => "Feature flag disabled",
+            Self::UserAdded => "User added",
+            Self::UserChanged => "User changed",
         }
     }
 }

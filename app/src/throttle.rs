@@ -29,9 +29,12 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
     /// `Err(seconds to wait)` once `limit` failures fell within the window.
     pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), u64> {
         let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(times) = failures.get(key) else {
-            return Ok(());
-        };
+        failures
+            .get(key)
+            .map_or(Ok(()), |times| self.wait(times, now))
+    }
+
+    fn wait(&self, times: &VecDeque<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), u64> {
         let recent: Vec<_> = times.iter().filter(|t| **t > now - self.window).collect();
         if recent.len() < self.limit {
             return Ok(());
@@ -59,6 +62,31 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         times.push_back(now);
         while times.len() > self.limit {
             times.pop_front();
+        }
+    }
+
+    /// Counts an attempt as a failure before its outcome is known, unless the key is already
+    /// blocked: concurrent attempts cannot all slip in under the limit.
+    pub fn reserve(&self, key: K, now: DateTime<Utc>) -> Result<(), u64> {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(times) = failures.get(&key) {
+            self.wait(times, now)?;
+        }
+        drop(failures);
+        self.fail(key, now);
+        Ok(())
+    }
+
+    /// Takes back one failure recorded at `at` (an attempt reserved, then successful).
+    pub fn release(&self, key: &K, at: DateTime<Utc>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(times) = failures.get_mut(key) {
+            if let Some(position) = times.iter().rposition(|t| *t == at) {
+                times.remove(position);
+            }
+            if times.is_empty() {
+                failures.remove(key);
+            }
         }
     }
 
@@ -100,30 +128,36 @@ impl Default for LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// Logins are compared case-insensitively, so `Admin` and `admin` share a count.
+    /// Logins are compared case-insensitively, so `Admin` and `admin` share a count; the key is
+    /// a digest, so a huge typed login costs no more memory than a short one.
     fn login_key(login: &str) -> String {
-        login.trim().to_lowercase()
+        crate::domain::token::sha256_hex(&login.trim().to_lowercase())
     }
 
-    pub fn check(&self, login: &str, ip: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
-        let by_login = self.per_login.check(&Self::login_key(login), now);
-        let by_address = ip.map_or(Ok(()), |ip| self.per_address.check(&address_key(ip), now));
-        match (by_login, by_address) {
-            (Ok(()), Ok(())) => Ok(()),
-            (Err(a), Err(b)) => Err(a.max(b)),
-            (Err(a), _) | (_, Err(a)) => Err(a),
-        }
-    }
-
-    pub fn fail(&self, login: &str, ip: Option<IpAddr>, now: DateTime<Utc>) {
-        self.per_login.fail(Self::login_key(login), now);
+    /// Starts a login attempt, counted as failed until [`LoginThrottle::succeed`] says
+    /// otherwise. `Err(seconds to wait)` when the login or the address is blocked.
+    pub fn begin(&self, login: &str, ip: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
+        let key = Self::login_key(login);
         if let Some(ip) = ip {
-            self.per_address.fail(address_key(ip), now);
+            self.per_address.check(&address_key(ip), now)?;
         }
+        self.per_login.reserve(key.clone(), now)?;
+        if let Some(ip) = ip {
+            if let Err(wait) = self.per_address.reserve(address_key(ip), now) {
+                self.per_login.release(&key, now);
+                return Err(wait);
+            }
+        }
+        Ok(())
     }
 
-    pub fn succeed(&self, login: &str) {
+    /// The attempt begun at `began` succeeded: the login's count starts again, and the
+    /// address gets its attempt back.
+    pub fn succeed(&self, login: &str, ip: Option<IpAddr>, began: DateTime<Utc>) {
         self.per_login.forget(&Self::login_key(login));
+        if let Some(ip) = ip {
+            self.per_address.release(&address_key(ip), began);
+        }
     }
 }
 
@@ -164,13 +198,30 @@ mod tests {
         let home: IpAddr = "192.0.2.1".parse().unwrap();
         let away: IpAddr = "192.0.2.2".parse().unwrap();
         for _ in 0..LOGIN_FAILURES_PER_MINUTE {
-            throttle.fail("Admin", Some(home), at(0));
+            assert_eq!(throttle.begin("Admin", Some(home), at(0)), Ok(()));
         }
-        assert!(throttle.check("admin ", Some(away), at(1)).is_err());
-        assert!(throttle.check("clerk", Some(home), at(1)).is_err());
-        assert_eq!(throttle.check("clerk", Some(away), at(1)), Ok(()));
-        throttle.succeed("admin");
-        assert_eq!(throttle.check("admin", Some(away), at(1)), Ok(()));
+        assert!(throttle.begin("admin ", Some(away), at(1)).is_err());
+        assert!(throttle.begin("clerk", Some(home), at(1)).is_err());
+        assert_eq!(throttle.begin("clerk", Some(away), at(1)), Ok(()));
+        throttle.succeed("clerk", Some(away), at(1));
+        throttle.per_login.forget(&LoginThrottle::login_key("admin"));
+        assert_eq!(throttle.begin("admin", Some(away), at(2)), Ok(()));
+    }
+
+    #[test]
+    fn attempts_count_from_the_start_and_a_success_gives_them_back() {
+        let throttle = LoginThrottle::default();
+        let ip: IpAddr = "192.0.2.9".parse().unwrap();
+        // Five attempts in flight at once: the sixth is refused before any of them finished.
+        for _ in 0..LOGIN_FAILURES_PER_MINUTE {
+            assert_eq!(throttle.begin("admin", Some(ip), at(0)), Ok(()));
+        }
+        assert!(throttle.begin("admin", Some(ip), at(0)).is_err());
+        let other: IpAddr = "192.0.2.10".parse().unwrap();
+        for i in 0..10 {
+            assert_eq!(throttle.begin("clerk", Some(other), at(i)), Ok(()));
+            throttle.succeed("clerk", Some(other), at(i));
+        }
     }
 
     #[test]

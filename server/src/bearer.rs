@@ -66,6 +66,9 @@ pub enum BearerError {
     Missing,
     InvalidRequest(&'static str),
     InvalidToken(&'static str),
+    /// A token we issued that cannot be used now (removed, expired, owner gone, feature off):
+    /// answered like `InvalidToken`, but not counted as a guess.
+    Unusable(&'static str),
     /// Too many refused attempts from this address: seconds to wait.
     TooManyFailures(u64),
     Unavailable,
@@ -98,7 +101,7 @@ impl BearerAuth {
                 BearerError::Unavailable
             })?;
         if !lookup.feature_enabled {
-            return Err(BearerError::InvalidToken(
+            return Err(BearerError::Unusable(
                 "API tokens are disabled on this server.",
             ));
         }
@@ -113,7 +116,7 @@ impl BearerAuth {
             today,
         )
         .map_err(|reason| {
-            BearerError::InvalidToken(match reason {
+            BearerError::Unusable(match reason {
                 rules::Unusable::Removed => "The token has been removed.",
                 rules::Unusable::Expired => "The token has expired.",
                 rules::Unusable::OwnerIneligible => {
@@ -190,7 +193,7 @@ impl IntoResponse for BearerError {
                 Some("invalid_request"),
                 description,
             ),
-            Self::InvalidToken(description) => {
+            Self::InvalidToken(description) | Self::Unusable(description) => {
                 (StatusCode::UNAUTHORIZED, Some("invalid_token"), description)
             }
             Self::TooManyFailures(_) => (

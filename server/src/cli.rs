@@ -163,13 +163,13 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
         password_hash,
     };
     let id = db
-        .add_person(&person, now)
+        .add_person(&person, now, &operator())
         .await
         .map_err(|e| e.to_string())?;
     Ok(format!("added {} (id {id})", person.login))
 }
 
-pub async fn user_set(db: &Db, args: UserSet) -> Result<String, String> {
+pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<String, String> {
     if args.technical.is_none() && args.employed_from.is_none() && args.employed_until.is_none() {
         return Err(
             "nothing to change: give --technical, --employed-from or --employed-until".into(),
@@ -181,7 +181,7 @@ pub async fn user_set(db: &Db, args: UserSet) -> Result<String, String> {
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no person has the login {login:?}"))?;
-    let employment = &mut person.employment;
+    let mut employment = person.employment.clone();
     if let Some(technical) = args.technical {
         employment.technical = technical;
     }
@@ -196,7 +196,8 @@ pub async fn user_set(db: &Db, args: UserSet) -> Result<String, String> {
     if employment.end.is_some_and(|end| end < employment.start) {
         return Err("the last day in the company would be before the first".into());
     }
-    db.set_employment(person.id, employment)
+    person.employment = employment.clone();
+    db.set_employment(&person, &employment, settings.clock.now(), &operator())
         .await
         .map_err(|e| e.to_string())?;
     Ok(format!("updated {}", person.login))

@@ -57,7 +57,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => "database is up to date".to_owned(),
         Command::Demo => cli::demo(&db, &settings).await?,
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &settings, args).await?,
-        Command::User(UserCommand::Set(args)) => cli::user_set(&db, args).await?,
+        Command::User(UserCommand::Set(args)) => cli::user_set(&db, &settings, args).await?,
         Command::Flag(command) => cli::set_flag(&db, &settings, command).await?,
     };
     db.close().await;

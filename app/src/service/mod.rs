@@ -268,6 +268,7 @@ pub async fn create_token(
         admin.person.login.clone(),
         token_target(&owner.login, name.as_str()),
     );
+    let created_at = event.at;
     let outcome = console
         .store
         .insert_token(
@@ -276,7 +277,7 @@ pub async fn create_token(
                 name: name.clone(),
                 hash: secret.hash(),
                 hint: secret.hint(),
-                created_at: console.now(),
+                created_at,
                 created_by: admin.person.id,
                 expires_on,
             },

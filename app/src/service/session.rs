@@ -82,25 +82,12 @@ fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
     respond(Err(error))
 }
 
-/// What a typed login may put in the audit log: one line, bounded.
-fn typed_login(login: &str) -> String {
-    let mut text: String = login
-        .trim()
-        .chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .take(64)
-        .collect();
-    if login.trim().chars().count() > 64 {
-        text.push('…');
-    }
-    text
-}
-
 /// Logs in. Unknown logins and wrong passwords take the same path, argon2 check included.
 pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let console = respond(console())?;
     let ip = client_ip();
-    if let Err(retry_after) = console.login_throttle.check(login, ip, console.now()) {
+    let began = console.now();
+    if let Err(retry_after) = console.login_throttle.begin(login, ip, began) {
         tracing::info!(retry_after, "console login refused: too many failures");
         set_header(header::RETRY_AFTER, &retry_after.to_string());
         return refuse(ConsoleError::TooManyAttempts { retry_after });
@@ -112,28 +99,36 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         .map_err(internal);
     let credentials = respond(credentials)?;
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
+    // A login that matches nobody is not written down: it may be a password typed in the
+    // wrong field, or a look-alike of a real login.
+    let attempted = credentials.as_ref().map_or_else(
+        || "unknown login".to_owned(),
+        |c| c.person.login.clone(),
+    );
     let password = password.to_owned();
     // argon2id costs ~19 MiB and tens of ms per check: bound how many run at once.
-    let _permit = PASSWORD_CHECKS
-        .acquire()
-        .await
-        .map_err(|_| ConsoleError::Internal);
+    let permit = respond(
+        PASSWORD_CHECKS
+            .acquire()
+            .await
+            .map_err(|_| ConsoleError::Internal),
+    )?;
     let verified = tokio::task::spawn_blocking(move || {
         password::verify_password(stored.as_deref(), &password)
     })
     .await
     .unwrap_or(false);
+    drop(permit);
     let person = match (verified, credentials) {
         (true, Some(credentials)) => credentials.person,
         _ => {
             tracing::info!("console login failed");
-            console.login_throttle.fail(login, ip, console.now());
-            let event = audit(&console, AuditAction::LoginFailed, typed_login(login), CONSOLE_TARGET);
+            let event = audit(&console, AuditAction::LoginFailed, attempted, CONSOLE_TARGET);
             respond(console.store.record_audit(event).await.map_err(internal))?;
             return refuse(ConsoleError::InvalidCredentials);
         }
     };
-    console.login_throttle.succeed(login);
+    console.login_throttle.succeed(login, ip, began);
     if let Some(previous) = session_secret(&console) {
         respond(
             console

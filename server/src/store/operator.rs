@@ -8,6 +8,39 @@ use app::domain::{Employment, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 
 use super::{db_error, flag, is_unique_violation, person_from_row, Db, PERSON_COLUMNS};
 
+/// Where the audit log says operator commands come from.
+const CLI_CLIENT: &str = "local (CLI)";
+const DEMO_ACTOR: &str = "demo data";
+
+/// A person's situation as the audit log words it.
+fn describe(employment: &Employment) -> String {
+    let kind = if employment.technical {
+        "technical user"
+    } else {
+        "not a technical user"
+    };
+    let until = employment
+        .end
+        .map_or_else(|| "no end date".to_owned(), |end| format!("until {end}"));
+    format!("{kind}, employed from {} ({until})", employment.start)
+}
+
+fn operator_audit(
+    now: DateTime<Utc>,
+    action: AuditAction,
+    actor: &str,
+    login: &str,
+    details: &str,
+) -> AuditRecord {
+    AuditRecord {
+        at: now,
+        action,
+        actor: actor.to_owned(),
+        client: CLI_CLIENT.to_owned(),
+        target: format!("{login}: {details}"),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
     #[error("a person with login {0:?} already exists")]
@@ -37,6 +70,7 @@ impl Db {
         &self,
         person: &NewPerson,
         now: DateTime<Utc>,
+        actor: &str,
     ) -> Result<i64, OperatorError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -69,6 +103,20 @@ impl Db {
             .await
             .map_err(db_error)?;
         }
+        let employment = Employment {
+            technical: person.technical,
+            start: person.employed_from,
+            end: person.employed_until,
+        };
+        let mut details = describe(&employment);
+        if !person.rights.is_empty() {
+            details.push_str(&format!(", rights {}", person.rights.join(" ")));
+        }
+        if person.password_hash.is_some() {
+            details.push_str(", may log in");
+        }
+        let audit = operator_audit(now, AuditAction::UserAdded, actor, &person.login, &details);
+        super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
     }
@@ -84,18 +132,28 @@ impl Db {
         row.as_ref().map(person_from_row).transpose()
     }
 
-    pub async fn set_employment(&self, id: i64, employment: &Employment) -> Result<(), StoreError> {
+    pub async fn set_employment(
+        &self,
+        person: &PersonRecord,
+        employment: &Employment,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
         sqlx::query(
             "UPDATE people SET technical = $1, employed_from = $2, employed_until = $3 WHERE id = $4",
         )
         .bind(flag(employment.technical))
         .bind(employment.start.to_string())
         .bind(employment.end.map(|d| d.to_string()))
-        .bind(id)
-        .execute(&self.pool)
+        .bind(person.id)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Ok(())
+        let details = describe(employment);
+        let audit = operator_audit(now, AuditAction::UserChanged, actor, &person.login, &details);
+        super::audit::insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     pub async fn set_flag(
@@ -118,15 +176,16 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        let action = if enabled {
+            AuditAction::FlagEnabled
+        } else {
+            AuditAction::FlagDisabled
+        };
         let audit = AuditRecord {
             at: now,
-            action: if enabled {
-                AuditAction::FlagEnabled
-            } else {
-                AuditAction::FlagDisabled
-            },
+            action,
             actor: actor.to_owned(),
-            client: "local (CLI)".to_owned(),
+            client: CLI_CLIENT.to_owned(),
             target: format!("{domain} > {label}"),
         };
         super::audit::insert_audit(&mut *tx, &audit).await?;
@@ -197,9 +256,9 @@ impl Db {
             },
         ];
         for person in &demo {
-            self.add_person(person, now).await?;
+            self.add_person(person, now, DEMO_ACTOR).await?;
         }
-        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now, "demo data").await?;
+        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now, DEMO_ACTOR).await?;
         Ok(DemoOutcome::Seeded {
             admin_login: "admin".into(),
         })

@@ -1,0 +1,431 @@
+//! Console hardening, through real HTTP against the real server: session idle timeout and
+//! absolute lifetime, rotation and logout, cookie attributes, refusal to start on unsafe
+//! settings, and the security headers (a per-response CSP nonce, no-store, nosniff, no-referrer).
+//! Login throttling, the bearer API's limits and request size limits are in `limits.rs`.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, ACCEPT, COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use support::{TestDb, TestServer, ADMIN};
+use tokio::time::{sleep, sleep_until, Instant};
+
+static RUNS: AtomicU32 = AtomicU32::new(0);
+
+/// A client without a cookie store: every cookie it sends is given explicitly, so a cookie's
+/// `Max-Age` can never make a test pass on the client's side instead of the server's.
+fn plain_client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn answer(response: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, headers, body)
+}
+
+/// A server-function call built like support's `call` (the console's origin, a JSON answer),
+/// with the given client and, if any, a raw `Cookie` header.
+async fn call_as(
+    server: &TestServer,
+    client: &Client,
+    name: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> (StatusCode, HeaderMap, Value) {
+    let mut request = client
+        .post(server.url(&format!("/api/{name}")))
+        .header(ORIGIN, &server.base)
+        .header(ACCEPT, "application/json")
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    answer(request.send().await.expect("server function call")).await
+}
+
+/// The one `Set-Cookie` of a response.
+fn set_cookie(headers: &HeaderMap) -> String {
+    let all: Vec<_> = headers.get_all(SET_COOKIE).iter().collect();
+    assert_eq!(all.len(), 1, "expected one Set-Cookie: {all:?}");
+    all[0].to_str().expect("ascii cookie").to_owned()
+}
+
+/// `name=value` of a `Set-Cookie`, as a browser sends it back.
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().trim().to_owned()
+}
+
+/// Logs the admin in (sending `cookie` if given, like a browser that already has one);
+/// returns the new session cookie as `name=value`.
+async fn login_cookie(server: &TestServer, cookie: Option<&str>) -> String {
+    let (status, headers, body) = call_as(
+        server,
+        &plain_client(),
+        "login",
+        &[("login", ADMIN.0), ("password", ADMIN.1)],
+        cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "login: {body}");
+    cookie_pair(&set_cookie(&headers))
+}
+
+/// `current_admin` with nothing but this cookie (a fresh client: a copied cookie).
+async fn whoami(server: &TestServer, cookie: &str) -> (StatusCode, Value) {
+    let (status, _, body) =
+        call_as(server, &plain_client(), "current_admin", &[], Some(cookie)).await;
+    (status, body)
+}
+
+fn assert_logged_out(what: &str, (status, body): (StatusCode, Value)) {
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
+    assert_eq!(body["error"], "not_logged_in", "{what}");
+}
+
+#[tokio::test]
+async fn an_idle_session_ends_and_each_call_keeps_it_alive() {
+    let db = TestDb::sqlite().with_env("JETONS_SESSION_IDLE", "2s");
+    db.seed();
+    let server = db.start();
+    let cookie = login_cookie(&server, None).await;
+    let logged_in = Instant::now();
+    // Last use is kept to the second: calls less than a second apart always find the session
+    // fresh, and the last one, 2.4 s after login, only works because each call refreshed it.
+    for step in 1..=4u64 {
+        sleep_until(logged_in + Duration::from_millis(600 * step)).await;
+        let (status, body) = whoami(&server, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "call {step}, {} ms after login: {body}", 600 * step);
+    }
+    // Unused for more than 2 s (whatever the fractions of seconds): the session is over.
+    sleep(Duration::from_millis(2500)).await;
+    assert_logged_out("after 2.5 s idle", whoami(&server, &cookie).await);
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_lifetime_however_active() {
+    let db = TestDb::sqlite()
+        .with_env("JETONS_SESSION_IDLE", "1h")
+        .with_env("JETONS_SESSION_LIFETIME", "3s");
+    db.seed();
+    let server = db.start();
+    let (status, headers, body) = call_as(
+        &server,
+        &plain_client(),
+        "login",
+        &[("login", ADMIN.0), ("password", ADMIN.1)],
+        None,
+    )
+    .await;
+    let logged_in = Instant::now();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let set = set_cookie(&headers);
+    assert!(set.split("; ").any(|a| a == "Max-Age=3"), "{set}");
+    let cookie = cookie_pair(&set);
+    // Well inside the lifetime, even with second-rounded timestamps.
+    for ms in [800, 1600] {
+        sleep_until(logged_in + Duration::from_millis(ms)).await;
+        let (status, body) = whoami(&server, &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{ms} ms after login: {body}");
+    }
+    sleep_until(logged_in + Duration::from_millis(3200)).await;
+    assert_logged_out("3.2 s after login, active", whoami(&server, &cookie).await);
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let first = login_cookie(&server, None).await;
+    assert!(first.starts_with("jetons_session="), "{first}");
+    assert_eq!(whoami(&server, &first).await.0, StatusCode::OK);
+
+    // The same browser logs in again: the id it had is replaced, and dies.
+    let second = login_cookie(&server, Some(first.as_str())).await;
+    assert_ne!(second, first);
+    assert_logged_out("the cookie before login", whoami(&server, &first).await);
+    assert_eq!(whoami(&server, &second).await.0, StatusCode::OK);
+
+    let (status, headers, body) =
+        call_as(&server, &plain_client(), "logout", &[], Some(second.as_str())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cleared = set_cookie(&headers);
+    assert!(cleared.split("; ").any(|a| a == "Max-Age=0"), "{cleared}");
+    // A copy of the cookie kept from before the logout opens nothing.
+    assert_logged_out("the cookie after logout", whoami(&server, &second).await);
+}
+
+#[tokio::test]
+async fn session_cookies_are_secure_host_only_and_strict_by_default() {
+    // "" is the variable unset (the server ignores empty values); support sets "false".
+    for setting in ["true", ""] {
+        let db = TestDb::sqlite().with_env("JETONS_SECURE_COOKIES", setting);
+        db.seed();
+        let server = db.start();
+        let (status, headers, body) = call_as(
+            &server,
+            &plain_client(),
+            "login",
+            &[("login", ADMIN.0), ("password", ADMIN.1)],
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{setting:?}: {body}");
+        let set = set_cookie(&headers);
+        let mut parts = set.split("; ");
+        let pair = parts.next().unwrap_or_default().to_owned();
+        let attributes: Vec<&str> = parts.collect();
+        assert!(pair.starts_with("__Host-jetons_session="), "{setting:?}: {set}");
+        for expected in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+            assert!(attributes.contains(&expected), "{setting:?}: {expected} missing in {set}");
+        }
+        assert!(
+            !attributes.iter().any(|a| a.to_ascii_lowercase().starts_with("domain")),
+            "{setting:?}: a __Host- cookie has no Domain: {set}"
+        );
+        assert_eq!(whoami(&server, &pair).await.0, StatusCode::OK, "{setting:?}");
+        // Only the __Host- name is read: a plain cookie (which a sibling host or a plain-HTTP
+        // page could plant) is not a session.
+        let value = pair.split_once('=').map(|(_, v)| v).unwrap_or_default();
+        assert_logged_out(
+            "the value under the unprefixed name",
+            whoami(&server, &format!("jetons_session={value}")).await,
+        );
+    }
+}
+
+enum Start {
+    /// Exited with a failure; its stderr.
+    Refused(String),
+    /// Printed its listening address (then killed).
+    Listening,
+}
+
+/// Runs `server serve` with support's environment plus `env`, until it either exits (it must
+/// fail) or starts listening.
+async fn try_serve(db: &TestDb, env: &[(&str, &str)]) -> Start {
+    let log = db
+        .dir
+        .join(format!("try-serve-{}.log", RUNS.fetch_add(1, Ordering::SeqCst)));
+    let mut child = Command::new(support::SERVER)
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
+        .env("JETONS_SECURE_COOKIES", "false")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).expect("log file"))
+        .spawn()
+        .expect("spawn the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("listening on ") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if rx.try_recv().is_ok() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Start::Listening;
+        }
+        if let Some(status) = child.try_wait().expect("wait for the server") {
+            let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+            assert!(!status.success(), "serve exited successfully: {stderr}");
+            return Start::Refused(stderr);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server neither started nor exited within 30 s");
+        }
+        sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn cookies_without_secure_are_refused_off_loopback() {
+    let db = TestDb::sqlite();
+    match try_serve(&db, &[("LEPTOS_SITE_ADDR", "0.0.0.0:0")]).await {
+        Start::Refused(stderr) => {
+            assert!(stderr.contains("JETONS_SECURE_COOKIES"), "{stderr}")
+        }
+        Start::Listening => panic!("served cookies without Secure on 0.0.0.0"),
+    }
+    // The same address with Secure cookies starts: the refusal is about the cookies.
+    let secure = [
+        ("LEPTOS_SITE_ADDR", "0.0.0.0:0"),
+        ("JETONS_SECURE_COOKIES", "true"),
+    ];
+    assert!(
+        matches!(try_serve(&db, &secure).await, Start::Listening),
+        "Secure cookies on 0.0.0.0 should start"
+    );
+}
+
+#[tokio::test]
+async fn malformed_session_durations_stop_the_server() {
+    let db = TestDb::sqlite();
+    let bad = [
+        ("JETONS_SESSION_IDLE", "30"),
+        ("JETONS_SESSION_IDLE", "0m"),
+        ("JETONS_SESSION_IDLE", "10d"),
+        ("JETONS_SESSION_LIFETIME", "12"),
+    ];
+    for (name, value) in bad {
+        match try_serve(&db, &[(name, value)]).await {
+            Start::Refused(stderr) => assert!(stderr.contains(name), "{name}={value}: {stderr}"),
+            Start::Listening => panic!("started with {name}={value:?}"),
+        }
+    }
+}
+
+fn assert_common_headers(what: &str, headers: &HeaderMap) {
+    assert_eq!(header(headers, "x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header(headers, "referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(header(headers, "x-frame-options"), "DENY", "{what}");
+    let csp = header(headers, "content-security-policy");
+    assert!(csp.split(';').any(|d| d.trim() == "frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "{what}: {csp}");
+}
+
+fn assert_no_store(what: &str, headers: &HeaderMap) {
+    assert_common_headers(what, headers);
+    assert_eq!(header(headers, "cache-control"), "no-store", "{what}");
+}
+
+/// Checks a page's policy and returns its nonce, which every inline script of the page
+/// (the hydration module first) must carry.
+fn page_nonce(what: &str, headers: &HeaderMap, html: &str) -> String {
+    assert_no_store(what, headers);
+    let csp = header(headers, "content-security-policy");
+    let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+    for expected in ["default-src 'self'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(directives.contains(&expected), "{what}: {expected} missing in {csp}");
+    }
+    let script_src: Vec<&str> = directives
+        .iter()
+        .find_map(|d| d.strip_prefix("script-src "))
+        .unwrap_or_else(|| panic!("{what}: no script-src in {csp}"))
+        .split_whitespace()
+        .collect();
+    assert!(script_src.contains(&"'wasm-unsafe-eval'"), "{what}: {csp}");
+    let nonce = script_src
+        .iter()
+        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{what}: no nonce in {csp}"))
+        .to_owned();
+    assert!(nonce.len() >= 22, "{what}: a nonce of 128 bits at least: {nonce}");
+    let scripts: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('>').unwrap_or(rest.len())])
+        .collect();
+    assert!(
+        scripts
+            .iter()
+            .any(|tag| tag.contains("type=\"module\"")),
+        "{what}: no hydration script in {html}"
+    );
+    for tag in &scripts {
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "{what}: a script without this response's nonce ({nonce}): <script{tag}>"
+        );
+    }
+    nonce
+}
+
+async fn page(client: &Client, server: &TestServer, path: &str) -> (StatusCode, HeaderMap, String) {
+    let response = client.get(server.url(path)).send().await.expect("page");
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.expect("page body"))
+}
+
+#[tokio::test]
+async fn pages_get_a_fresh_script_nonce_and_nothing_sensitive_is_cached() {
+    let (db, server, admin) = support::console().await;
+    let anonymous = plain_client();
+
+    let (status, headers, html) = page(&anonymous, &server, "/login").await;
+    assert_eq!(status, StatusCode::OK);
+    let first = page_nonce("/login", &headers, &html);
+    let (_, headers, html) = page(&anonymous, &server, "/login").await;
+    let second = page_nonce("/login again", &headers, &html);
+    assert_ne!(first, second, "the nonce must change with every response");
+
+    let (status, headers, html) = page(&admin, &server, "/security/api-tokens").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Create an API token"), "{html}");
+    let third = page_nonce("/security/api-tokens", &headers, &html);
+    assert!(third != first && third != second);
+
+    let (status, headers, html) = page(&anonymous, &server, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    page_nonce("a 404 page", &headers, &html);
+
+    let (status, headers, html) = page(&anonymous, &server, "/login?failed=throttled").await;
+    assert_eq!(status, StatusCode::OK);
+    page_nonce("/login?failed=throttled", &headers, &html);
+    assert!(html.contains("Too many failed attempts"), "{html}");
+
+    // Server functions, including the one answer that carries a token in clear.
+    let (status, headers, body) = call_as(&server, &admin, "current_admin", &[], None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_store("current_admin", &headers);
+    let id = server.user_id(&admin, "svc-billing").await.to_string();
+    let form = [("user_id", id.as_str()), ("name", "Headers"), ("expiration", "")];
+    let (status, headers, body) = call_as(&server, &admin, "create_token", &form, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_store("create_token", &headers);
+    let token = body["token"].as_str().expect("token").to_owned();
+    let (status, headers, body) = call_as(&server, &anonymous, "list_tokens", &[], None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_no_store("a refused server function", &headers);
+
+    let response = anonymous
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("me");
+    let (status, headers, body) = answer(response).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_no_store("/api/v1/me", &headers);
+
+    // Static bundles may be cached (they are the same for everyone).
+    let pkg = db.dir.join("site").join("pkg");
+    std::fs::create_dir_all(&pkg).expect("site/pkg");
+    std::fs::write(pkg.join("jetons.css"), "body { margin: 0 }\n").expect("css");
+    let (status, headers, css) = page(&anonymous, &server, "/pkg/jetons.css").await;
+    assert_eq!(status, StatusCode::OK, "{css}");
+    assert_eq!(css, "body { margin: 0 }\n");
+    assert_common_headers("/pkg/jetons.css", &headers);
+    assert_ne!(header(&headers, "cache-control"), "no-store");
+}

@@ -1,0 +1,350 @@
+//! Limits, through real HTTP against the real server: console login throttling (per login and
+//! per client address), the bearer API's refused-attempt limit and last-use record, and request
+//! size limits. A second client address on loopback is 127.0.0.2 (`local_address`).
+
+mod support;
+
+use std::net::IpAddr;
+
+use reqwest::header::{
+    HeaderMap, ACCEPT, AUTHORIZATION, LOCATION, ORIGIN, RETRY_AFTER, SET_COOKIE,
+};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use support::{TestDb, TestServer, ADMIN, NO_RIGHT};
+
+const HOME: &str = "127.0.0.1";
+const AWAY: &str = "127.0.0.2";
+
+/// A client whose connections come from `ip`, without cookie store nor redirects.
+fn client_from(ip: &str) -> Client {
+    Client::builder()
+        .local_address(ip.parse::<IpAddr>().expect("ip"))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn answer(response: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, headers, body)
+}
+
+/// A login call built like support's `call`, from `ip`.
+async fn login_from(
+    server: &TestServer,
+    ip: &str,
+    login: &str,
+    password: &str,
+) -> (StatusCode, HeaderMap, Value) {
+    let response = client_from(ip)
+        .post(server.url("/api/login"))
+        .header(ORIGIN, &server.base)
+        .header(ACCEPT, "application/json")
+        .form(&[("login", login), ("password", password)])
+        .send()
+        .await
+        .expect("login");
+    answer(response).await
+}
+
+fn retry_after(what: &str, headers: &HeaderMap) -> u64 {
+    let value = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("{what}: no Retry-After in {headers:?}"));
+    assert!((1..=60).contains(&value), "{what}: Retry-After {value}");
+    value
+}
+
+fn assert_throttled(what: &str, (status, headers, body): (StatusCode, HeaderMap, Value)) {
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{what}: {body}");
+    assert_eq!(body["error"], "too_many_attempts", "{what}");
+    assert_eq!(body["retry_after"], retry_after(what, &headers), "{what}");
+    assert!(
+        headers.get(SET_COOKIE).is_none(),
+        "{what}: a refused login set a cookie"
+    );
+}
+
+fn assert_refused(what: &str, (status, headers, body): &(StatusCode, HeaderMap, Value)) {
+    assert_eq!(*status, StatusCode::UNAUTHORIZED, "{what}: {body}");
+    assert_eq!(body["error"], "invalid_credentials", "{what}");
+    assert!(headers.get(SET_COOKIE).is_none(), "{what}");
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_login_and_the_address_even_for_the_right_password() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    for attempt in 1..=5 {
+        let password = format!("wrong-password-{attempt}");
+        assert_refused(
+            &format!("attempt {attempt}"),
+            &login_from(&server, HOME, ADMIN.0, &password).await,
+        );
+    }
+    let right = |ip: &'static str, login: &'static str, password: &'static str| {
+        login_from(&server, ip, login, password)
+    };
+    assert_throttled("admin, same address", right(HOME, ADMIN.0, ADMIN.1).await);
+    // The address has had its five failures: nobody logs in from it.
+    assert_throttled("clerk, same address", right(HOME, NO_RIGHT.0, NO_RIGHT.1).await);
+    // The login has had its five failures: from anywhere, however typed.
+    assert_throttled("admin, other address", right(AWAY, ADMIN.0, ADMIN.1).await);
+    assert_throttled("' ADMIN ', other address", right(AWAY, " ADMIN ", ADMIN.1).await);
+    // Someone else, elsewhere, is not affected.
+    let (status, headers, body) = right(AWAY, NO_RIGHT.0, NO_RIGHT.1).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(headers.get(SET_COOKIE).is_some());
+
+    // The login form without JavaScript is sent back to the form, which says why.
+    let response = client_from(HOME)
+        .post(server.url("/api/login"))
+        .header(ORIGIN, "null")
+        .header("sec-fetch-site", "same-origin")
+        .header(ACCEPT, "text/html")
+        .header("referer", server.url("/login"))
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .expect("form post");
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[LOCATION], "/login?failed=throttled");
+    assert!(response.headers().get(SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn five_failures_from_one_address_lock_it_for_every_login() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let mut unknown = Vec::new();
+    for n in 1..=5 {
+        let refused = login_from(&server, HOME, &format!("nobody-{n}"), "some-password").await;
+        assert_refused(&format!("unknown login {n}"), &refused);
+        unknown.push(refused);
+    }
+    // A wrong password answers exactly like an unknown login.
+    let wrong = login_from(&server, AWAY, NO_RIGHT.0, "some-password").await;
+    assert_refused("wrong password", &wrong);
+    assert_eq!(wrong.2, unknown[0].2);
+
+    // Five different logins, none at its own limit: the address is what is locked.
+    assert_throttled("admin from the address", login_from(&server, HOME, ADMIN.0, ADMIN.1).await);
+    let (status, _, body) = login_from(&server, AWAY, ADMIN.0, ADMIN.1).await;
+    assert_eq!(status, StatusCode::OK, "admin from another address: {body}");
+}
+
+/// Five failures per minute means five guesses, however many are sent at once.
+#[tokio::test]
+async fn concurrent_guesses_do_not_get_past_the_limit() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let client = client_from(HOME);
+    let guesses: Vec<_> = (0..20)
+        .map(|n| {
+            let password = format!("guess-{n}");
+            let request = client
+                .post(server.url("/api/login"))
+                .header(ORIGIN, &server.base)
+                .header(ACCEPT, "application/json")
+                .form(&[("login", ADMIN.0), ("password", password.as_str())]);
+            tokio::spawn(async move { request.send().await.expect("guess").status() })
+        })
+        .collect();
+    let mut checked = 0;
+    for guess in guesses {
+        let status = guess.await.expect("task");
+        if status != StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            checked += 1;
+        }
+    }
+    assert!(
+        checked <= 5,
+        "{checked} passwords were checked for admin within a minute"
+    );
+    assert_throttled("admin afterwards", login_from(&server, HOME, ADMIN.0, ADMIN.1).await);
+}
+
+async fn me_from(
+    server: &TestServer,
+    client: &Client,
+    authorization: Option<&str>,
+) -> (StatusCode, HeaderMap, Value) {
+    let mut request = client.get(server.url("/api/v1/me"));
+    if let Some(value) = authorization {
+        request = request.header(AUTHORIZATION, value);
+    }
+    answer(request.send().await.expect("me")).await
+}
+
+fn assert_too_many_requests(what: &str, (status, headers, body): (StatusCode, HeaderMap, Value)) {
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{what}: {body}");
+    assert_eq!(body["error"], "too_many_requests", "{what}");
+    retry_after(what, &headers);
+}
+
+#[tokio::test]
+async fn refused_tokens_lock_an_address_out_of_the_api() {
+    let (_db, server, admin) = support::console().await;
+    let (token, _) = server.create(&admin, "svc-billing", "Throttle probe", "").await;
+    let valid = format!("Bearer {token}");
+    let home = client_from(HOME);
+    // Calls without credentials are not guesses.
+    for n in 1..=30 {
+        let (status, _, body) = me_from(&server, &home, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "bare call {n}: {body}");
+    }
+    for n in 1..=20 {
+        let (status, _, body) = me_from(&server, &home, Some("Bearer jet_nope")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {n}: {body}");
+        assert_eq!(body["error"], "invalid_token", "guess {n}");
+    }
+    let guess = me_from(&server, &home, Some("Bearer jet_nope")).await;
+    assert_too_many_requests("guess 21", guess);
+    let good = me_from(&server, &home, Some(valid.as_str())).await;
+    assert_too_many_requests("a valid token from the address", good);
+    let (status, _, body) = me_from(&server, &client_from(AWAY), Some(valid.as_str())).await;
+    assert_eq!(status, StatusCode::OK, "from another address: {body}");
+    assert_eq!(body["login"], "svc-billing");
+}
+
+#[tokio::test]
+async fn a_token_records_its_last_use_at_most_once_a_minute() {
+    let db = TestDb::sqlite();
+    db.seed();
+    let token = {
+        let server = db.start_at("2026-11-28T10:15:30Z");
+        let admin = server.login(ADMIN).await;
+        let (token, row) = server
+            .create(&admin, "svc-billing", "Usage probe", "2026-12-31")
+            .await;
+        assert_eq!(row["last_used"], Value::Null);
+        assert_eq!(row["last_used_from"], Value::Null);
+        let bearer = format!("Bearer {token}");
+        let (status, _, body) = me_from(&server, &client_from(HOME), Some(bearer.as_str())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let row = server.tokens(&admin).await[0].clone();
+        assert_eq!(row["last_used"], "2026-11-28 10:15", "{row}");
+        assert_eq!(row["last_used_from"], "127.0.0.1", "{row}");
+        // Within the minute: accepted, not recorded again.
+        let (status, _, body) = me_from(&server, &client_from(AWAY), Some(bearer.as_str())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(server.tokens(&admin).await[0], row);
+        token
+    };
+    let server = db.start_at("2026-11-28T10:17:00Z");
+    let admin = server.login(ADMIN).await;
+    let bearer = format!("Bearer {token}");
+    let (status, _, body) = me_from(&server, &client_from(AWAY), Some(bearer.as_str())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let row = server.tokens(&admin).await[0].clone();
+    assert_eq!(row["last_used"], "2026-11-28 10:17", "{row}");
+    assert_eq!(row["last_used_from"], "127.0.0.2", "{row}");
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused_before_anything_runs() {
+    let (_db, server, admin) = support::console().await;
+    let (token, _) = server.create(&admin, "svc-billing", "Size probe", "").await;
+    let id = server.user_id(&admin, "svc-billing").await;
+    // The server answers 413 without reading the body and may then drop the connection: the
+    // oversized requests go through clients of their own, never through `admin`'s pool.
+    let sender = server.login(ADMIN).await;
+    let create = |user_id: String, name: &str| {
+        sender
+            .post(server.url("/api/create_token"))
+            .header(ORIGIN, &server.base)
+            .header(ACCEPT, "application/json")
+            .form(&[
+                ("user_id", user_id),
+                ("name", name.to_owned()),
+                ("expiration", String::new()),
+            ])
+            .send()
+    };
+    // Leading zeros still name the user: at a normal size this creates a token...
+    let response = create(format!("000{id}"), "Padded").await.expect("post");
+    let (status, _, body) = answer(response).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // ...and just over 64 KiB it is refused, and nothing is stored.
+    let padded = format!("{}{id}", "0".repeat(66 * 1024));
+    let response = create(padded, "Too big").await.expect("big post");
+    let (status, _, body) = answer(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"], "too_large");
+    let mut names: Vec<String> = server
+        .tokens(&admin)
+        .await
+        .iter()
+        .map(|t| t["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Padded", "Size probe"]);
+    // Any path.
+    let response = Client::new()
+        .post(server.url("/login"))
+        .body(vec![b'x'; 66 * 1024])
+        .send()
+        .await
+        .expect("big post to a page");
+    let (status, _, body) = answer(response).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+
+    // A 20 KiB header: 431 for pages, server functions and the bearer API alike.
+    let padding = "x".repeat(20 * 1024);
+    let plain = Client::new();
+    let requests = [
+        ("a page", plain.get(server.url("/login"))),
+        (
+            "a server function",
+            plain
+                .post(server.url("/api/current_admin"))
+                .header(ORIGIN, &server.base),
+        ),
+        (
+            "the bearer API",
+            plain
+                .get(server.url("/api/v1/me"))
+                .header(AUTHORIZATION, format!("Bearer {token}")),
+        ),
+    ];
+    for (what, request) in requests {
+        let response = request
+            .header("x-padding", &padding)
+            .send()
+            .await
+            .expect(what);
+        let (status, _, body) = answer(response).await;
+        assert_eq!(
+            status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "{what}: {body}"
+        );
+        assert_eq!(body["error"], "headers_too_large", "{what}");
+    }
+    assert_eq!(server.me(&token).await.0, StatusCode::OK);
+
+    // Server functions are POST only, and a GET runs nothing.
+    for name in ["create_token", "logout"] {
+        let response = admin
+            .get(server.url(&format!("/api/{name}")))
+            .send()
+            .await
+            .expect("get");
+        let (status, headers, body) = answer(response).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{name}: {body}");
+        assert_eq!(body["error"], "method_not_allowed", "{name}");
+        assert_eq!(headers.get("allow").map(|v| v.as_bytes()), Some(&b"POST"[..]), "{name}");
+    }
+    let (status, body) = server.call(&admin, "current_admin", &[]).await;
+    assert_eq!(status, StatusCode::OK, "GET /api/logout logged out: {body}");
+}
