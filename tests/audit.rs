@@ -22,7 +22,11 @@ fn cli_operator() -> String {
     format!("operator {account} (CLI)")
 }
 
-async fn audit_page(server: &TestServer, client: &reqwest::Client, page: &str) -> (StatusCode, Value) {
+async fn audit_page(
+    server: &TestServer,
+    client: &reqwest::Client,
+    page: &str,
+) -> (StatusCode, Value) {
     server.call(client, "audit_log", &[("page", page)]).await
 }
 
@@ -35,16 +39,26 @@ fn text(value: &Value) -> String {
 }
 
 fn ids(entries: &[Value]) -> Vec<i64> {
-    entries.iter().map(|e| e["id"].as_i64().expect("id")).collect()
+    entries
+        .iter()
+        .map(|e| e["id"].as_i64().expect("id"))
+        .collect()
 }
 
 fn assert_strictly_decreasing(ids: &[i64]) {
-    assert!(ids.windows(2).all(|w| w[0] > w[1]), "ids not newest first: {ids:?}");
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "ids not newest first: {ids:?}"
+    );
 }
 
 async fn failed_login(server: &TestServer, login: &str, password: &str) {
     let (status, body) = server
-        .call(&server.client(), "login", &[("login", login), ("password", password)])
+        .call(
+            &server.client(),
+            "login",
+            &[("login", login), ("password", password)],
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(body["error"], "invalid_credentials");
@@ -60,7 +74,9 @@ async fn every_console_and_cli_event_is_recorded_with_its_actor_client_and_targe
     let server = db.start_at(CLOCK);
 
     let typed = "  Admin\u{7}Typo  ";
-    let long: String = (0..100).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    let long: String = (0..100)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
     failed_login(&server, typed, "typo-password-1").await;
     failed_login(&server, &long, "long-password-1").await;
     failed_login(&server, NO_RIGHT.0, "clerk-wrong-password").await;
@@ -74,10 +90,21 @@ async fn every_console_and_cli_event_is_recorded_with_its_actor_client_and_targe
 
     db.cli_ok("flag disable Technique 'Jetons Api'", None);
     let (status, body) = server.call(&admin, "list_tokens", &[]).await;
-    assert_eq!((status, &body["error"]), (StatusCode::FORBIDDEN, &Value::from("feature_disabled")));
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::FORBIDDEN, &Value::from("feature_disabled"))
+    );
     let (status, while_off) = audit_page(&server, &admin, "1").await;
-    assert_eq!(status, StatusCode::OK, "the flag does not hide the audit log: {while_off}");
-    assert_eq!(entries(&while_off)[0]["action"], "FlagDisabled", "{while_off}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the flag does not hide the audit log: {while_off}"
+    );
+    assert_eq!(
+        entries(&while_off)[0]["action"],
+        "FlagDisabled",
+        "{while_off}"
+    );
     db.cli_ok("flag enable Technique 'Jetons Api'", None);
 
     let (status, body) = server.call(&admin, "logout", &[]).await;
@@ -116,7 +143,14 @@ async fn every_console_and_cli_event_is_recorded_with_its_actor_client_and_targe
     ];
     let actual: Vec<[String; 4]> = found
         .iter()
-        .map(|e| [text(&e["action"]), text(&e["actor"]), text(&e["client"]), text(&e["target"])])
+        .map(|e| {
+            [
+                text(&e["action"]),
+                text(&e["actor"]),
+                text(&e["client"]),
+                text(&e["target"]),
+            ]
+        })
         .collect();
     assert_eq!(actual.len(), expected.len(), "{actual:#?}");
     for (i, (actual, expected)) in actual.iter().zip(&expected).enumerate() {
@@ -131,20 +165,46 @@ async fn every_console_and_cli_event_is_recorded_with_its_actor_client_and_targe
         assert_eq!(entry["at"], SHOWN_AT, "{entry}");
     }
     assert_strictly_decreasing(&ids(&found));
-    assert_eq!((&page["page"], &page["pages"], &page["total"]), (&Value::from(1), &Value::from(1), &Value::from(19)));
+    assert_eq!(
+        (&page["page"], &page["pages"], &page["total"]),
+        (&Value::from(1), &Value::from(1), &Value::from(19))
+    );
 
     let json = page.to_string();
-    for secret in [token.as_str(), html_token.as_str(), "typo-password-1", "long-password-1", ADMIN.1, "Typo", long.as_str()] {
-        assert!(!json.contains(secret), "{secret} is in the audit log: {json}");
+    for secret in [
+        token.as_str(),
+        html_token.as_str(),
+        "typo-password-1",
+        "long-password-1",
+        ADMIN.1,
+        "Typo",
+        long.as_str(),
+    ] {
+        assert!(
+            !json.contains(secret),
+            "{secret} is in the audit log: {json}"
+        );
     }
 
     let html = server.html(&admin, "/security/audit-log").await;
     for column in ["Date", "Event", "By", "From", "Target"] {
-        assert!(html.contains(&format!(">{column}<")), "no column {column}: {html}");
+        assert!(
+            html.contains(&format!(">{column}<")),
+            "no column {column}: {html}"
+        );
     }
-    assert!(html.contains("svc-billing › &lt;b&gt;x&lt;/b&gt;"), "newest target, escaped: {html}");
-    assert!(!html.contains("<b>x</b>"), "a token name is markup on the page: {html}");
-    assert!(html.contains(SHOWN_AT) && html.contains("Audited"), "{html}");
+    assert!(
+        html.contains("svc-billing › &lt;b&gt;x&lt;/b&gt;"),
+        "newest target, escaped: {html}"
+    );
+    assert!(
+        !html.contains("<b>x</b>"),
+        "a token name is markup on the page: {html}"
+    );
+    assert!(
+        html.contains(SHOWN_AT) && html.contains("Audited"),
+        "{html}"
+    );
     assert!(!html.contains(&token) && !html.contains(&html_token));
 }
 
@@ -183,23 +243,41 @@ async fn the_log_is_paged_by_fifty_newest_first() {
         .filter(|e| e["action"] == "TokenCreated")
         .map(|e| text(&e["target"]))
         .collect();
-    let expected: Vec<String> = (1..=60).rev().map(|n| format!("svc-billing › Token {n:02}")).collect();
+    let expected: Vec<String> = (1..=60)
+        .rev()
+        .map(|n| format!("svc-billing › Token {n:02}"))
+        .collect();
     assert_eq!(created, expected, "every creation, newest first");
     assert_eq!(first[0]["target"], "svc-billing › Token 60");
-    let oldest: Vec<&Value> = second.iter().rev().skip(6).take(2).map(|e| &e["action"]).collect();
-    assert_eq!(oldest, [&Value::from("FlagEnabled"), &Value::from("LoginSucceeded")]);
+    let oldest: Vec<&Value> = second
+        .iter()
+        .rev()
+        .skip(6)
+        .take(2)
+        .map(|e| &e["action"])
+        .collect();
+    assert_eq!(
+        oldest,
+        [&Value::from("FlagEnabled"), &Value::from("LoginSucceeded")]
+    );
 
     let (status, beyond) = audit_page(&server, &admin, "3").await;
     assert_eq!(status, StatusCode::OK, "{beyond}");
     assert!(entries(&beyond).is_empty(), "{beyond}");
-    assert_eq!((&beyond["page"], &beyond["pages"], &beyond["total"]), (&Value::from(3), &Value::from(2), &Value::from(68)));
+    assert_eq!(
+        (&beyond["page"], &beyond["pages"], &beyond["total"]),
+        (&Value::from(3), &Value::from(2), &Value::from(68))
+    );
 
     let (status, body) = audit_page(&server, &admin, "0").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"], "bad_request");
 
     let html = server.html(&admin, "/security/audit-log?page=2").await;
-    assert!(html.contains("svc-billing › Token 10") && !html.contains("svc-billing › Token 11"), "{html}");
+    assert!(
+        html.contains("svc-billing › Token 10") && !html.contains("svc-billing › Token 11"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -218,11 +296,22 @@ async fn only_right_090201_reads_the_log_and_the_flag_does_not_hide_it() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"], "forbidden");
     assert!(body.get("entries").is_none(), "{body}");
-    let page = clerk.get(server.url("/security/audit-log")).send().await.unwrap();
+    let page = clerk
+        .get(server.url("/security/audit-log"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::FORBIDDEN);
     let html = page.text().await.unwrap();
-    for hidden in ["Feature flag enabled", "FlagEnabled", cli_operator().as_str()] {
-        assert!(!html.contains(hidden), "the 403 page shows {hidden}: {html}");
+    for hidden in [
+        "Feature flag enabled",
+        "FlagEnabled",
+        cli_operator().as_str(),
+    ] {
+        assert!(
+            !html.contains(hidden),
+            "the 403 page shows {hidden}: {html}"
+        );
     }
 
     db.cli_ok("flag disable Technique 'Jetons Api'", None);

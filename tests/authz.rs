@@ -36,9 +36,18 @@ const ALL: [&str; 9] = [
 
 /// Headers of a POST that does not come from the console's own pages.
 const CROSS_ORIGIN: [(&str, &[(&str, &str)]); 5] = [
-    ("Origin: http://evil.example", &[("origin", "http://evil.example")]),
-    ("Origin: another port of the same host", &[("origin", "http://127.0.0.1:1")]),
-    ("no Origin, Sec-Fetch-Site: cross-site", &[("sec-fetch-site", "cross-site")]),
+    (
+        "Origin: http://evil.example",
+        &[("origin", "http://evil.example")],
+    ),
+    (
+        "Origin: another port of the same host",
+        &[("origin", "http://127.0.0.1:1")],
+    ),
+    (
+        "no Origin, Sec-Fetch-Site: cross-site",
+        &[("sec-fetch-site", "cross-site")],
+    ),
     (
         "Origin: null, Sec-Fetch-Site: cross-site",
         &[("origin", "null"), ("sec-fetch-site", "cross-site")],
@@ -174,7 +183,11 @@ async fn without_a_session_every_gated_function_answers_401_and_nothing_changes(
     }
     // Logging out without a session is a harmless no-op.
     check("logout", &f.call(&anonymous, "logout").await, 200, "");
-    assert_eq!(f.state().await, before, "an anonymous caller changed something");
+    assert_eq!(
+        f.state().await,
+        before,
+        "an anonymous caller changed something"
+    );
 }
 
 #[tokio::test]
@@ -190,7 +203,12 @@ async fn without_right_090201_every_gated_function_answers_403_and_nothing_chang
     // A clerk may still log out: the session ends, and only that is recorded.
     check("logout", &f.call(&clerk, "logout").await, 200, "");
     let after_logout = f.call(&clerk, "current_admin").await;
-    check("current_admin after logout", &after_logout, 401, "not_logged_in");
+    check(
+        "current_admin after logout",
+        &after_logout,
+        401,
+        "not_logged_in",
+    );
     let (tokens, total) = f.state().await;
     assert_eq!(tokens, before.0);
     assert_eq!(total, before.1 + 1);
@@ -222,16 +240,29 @@ async fn with_the_flag_off_only_the_session_and_audit_functions_answer() {
     assert_eq!(me["login"], "admin", "{me}");
     let event = f.newest_event().await;
     assert_eq!(event["action"], "FlagDisabled", "{event}");
-    assert_eq!(f.audit_total().await, total, "a refused call was recorded or ran");
+    assert_eq!(
+        f.audit_total().await,
+        total,
+        "a refused call was recorded or ran"
+    );
 
     // Logging out does not depend on the flag.
     check("logout", &f.call(&second_session, "logout").await, 200, "");
     let after_logout = f.call(&second_session, "current_admin").await;
-    check("current_admin after logout", &after_logout, 401, "not_logged_in");
+    check(
+        "current_admin after logout",
+        &after_logout,
+        401,
+        "not_logged_in",
+    );
     assert_eq!(f.audit_total().await, total + 1);
 
     f.db.cli_ok("flag enable Technique 'Jetons Api'", None);
-    assert_eq!(f.server.tokens(&f.admin).await, tokens, "the tokens changed");
+    assert_eq!(
+        f.server.tokens(&f.admin).await,
+        tokens,
+        "the tokens changed"
+    );
 }
 
 #[tokio::test]
@@ -247,14 +278,26 @@ async fn cross_origin_posts_are_refused_before_anything_runs() {
                 f.send(client, Method::POST, name, headers).await;
             let what = format!("{name} with {how}");
             check(&what, &(status, body), 403, "cross_origin");
-            assert!(response_headers.get(SET_COOKIE).is_none(), "{what} set a cookie");
+            assert!(
+                response_headers.get(SET_COOKIE).is_none(),
+                "{what} set a cookie"
+            );
         }
     }
-    assert_eq!(f.state().await, before, "a cross-origin request changed something");
+    assert_eq!(
+        f.state().await,
+        before,
+        "a cross-origin request changed something"
+    );
     let admin_session = f.call(&f.admin, "current_admin").await;
     check("the forged logout did not run", &admin_session, 200, "");
     let stranger_session = f.call(&stranger, "current_admin").await;
-    check("the forged login did not run", &stranger_session, 401, "not_logged_in");
+    check(
+        "the forged login did not run",
+        &stranger_session,
+        401,
+        "not_logged_in",
+    );
 
     // Control: a same-origin form post whose browser says Origin: null is let through.
     let fetch_metadata = [("origin", "null"), ("sec-fetch-site", "same-origin")];
@@ -272,7 +315,13 @@ async fn server_functions_answer_only_post_even_from_the_console_origin() {
     let origin = [("origin", f.server.base.as_str())];
     let mut requests: Vec<(Method, &str)> = ALL.iter().map(|name| (Method::GET, *name)).collect();
     for method in [Method::PUT, Method::DELETE, Method::PATCH] {
-        for name in ["create_token", "remove_token", "delete_token", "logout", "login"] {
+        for name in [
+            "create_token",
+            "remove_token",
+            "delete_token",
+            "logout",
+            "login",
+        ] {
             requests.push((method.clone(), name));
         }
     }
@@ -288,11 +337,20 @@ async fn server_functions_answer_only_post_even_from_the_console_origin() {
         );
         assert!(headers.get(SET_COOKIE).is_none(), "{what} set a cookie");
     }
-    assert_eq!(f.state().await, before, "a non-POST request changed something");
+    assert_eq!(
+        f.state().await,
+        before,
+        "a non-POST request changed something"
+    );
     let admin_session = f.call(&f.admin, "current_admin").await;
     check("GET /api/logout did not run", &admin_session, 200, "");
     let stranger_session = f.call(&stranger, "current_admin").await;
-    check("GET /api/login did not run", &stranger_session, 401, "not_logged_in");
+    check(
+        "GET /api/login did not run",
+        &stranger_session,
+        401,
+        "not_logged_in",
+    );
 }
 
 /// A page as a browser would get it: (status, Location, HTML).
@@ -311,7 +369,15 @@ const DENIED: &[&str] = &["403", "Access denied", "You need right 090201"];
 const FLAG_OFF: &str = "This feature requires enabling the feature flag Technique &gt; Jetons Api.";
 
 /// (who, client, path, status, Location, texts the page shows, whether it may show data)
-type Visit<'a> = (&'a str, &'a Client, &'a str, u16, Option<&'a str>, &'a [&'a str], bool);
+type Visit<'a> = (
+    &'a str,
+    &'a Client,
+    &'a str,
+    u16,
+    Option<&'a str>,
+    &'a [&'a str],
+    bool,
+);
 
 async fn check_visits(server: &TestServer, visits: &[Visit<'_>]) {
     for (who, client, path, status, location, texts, shows_data) in visits {
@@ -336,12 +402,60 @@ async fn console_pages_turn_away_whoever_may_not_see_them() {
     let clerk = f.server.login(NO_RIGHT).await;
     let tokens = f.server.tokens(&f.admin).await;
     let refused: [Visit; 6] = [
-        ("anonymous", &anonymous, "/security/api-tokens", 302, Some("/login"), &[], false),
-        ("anonymous", &anonymous, "/security/audit-log", 302, Some("/login"), &[], false),
-        ("anonymous", &anonymous, "/", 302, Some("/security/api-tokens"), &[], false),
-        ("clerk", &clerk, "/security/api-tokens", 403, None, DENIED, false),
-        ("clerk", &clerk, "/security/audit-log", 403, None, DENIED, false),
-        ("clerk", &clerk, "/", 302, Some("/security/api-tokens"), &[], false),
+        (
+            "anonymous",
+            &anonymous,
+            "/security/api-tokens",
+            302,
+            Some("/login"),
+            &[],
+            false,
+        ),
+        (
+            "anonymous",
+            &anonymous,
+            "/security/audit-log",
+            302,
+            Some("/login"),
+            &[],
+            false,
+        ),
+        (
+            "anonymous",
+            &anonymous,
+            "/",
+            302,
+            Some("/security/api-tokens"),
+            &[],
+            false,
+        ),
+        (
+            "clerk",
+            &clerk,
+            "/security/api-tokens",
+            403,
+            None,
+            DENIED,
+            false,
+        ),
+        (
+            "clerk",
+            &clerk,
+            "/security/audit-log",
+            403,
+            None,
+            DENIED,
+            false,
+        ),
+        (
+            "clerk",
+            &clerk,
+            "/",
+            302,
+            Some("/security/api-tokens"),
+            &[],
+            false,
+        ),
     ];
     check_visits(&f.server, &refused).await;
 
@@ -349,7 +463,15 @@ async fn console_pages_turn_away_whoever_may_not_see_them() {
     // status list_tokens gives it while rendering); the audit log does not depend on the flag.
     f.db.cli_ok("flag disable Technique 'Jetons Api'", None);
     let flag_off: [Visit; 3] = [
-        ("admin, flag off", &f.admin, "/security/api-tokens", 403, None, &[FLAG_OFF], false),
+        (
+            "admin, flag off",
+            &f.admin,
+            "/security/api-tokens",
+            403,
+            None,
+            &[FLAG_OFF],
+            false,
+        ),
         (
             "admin, flag off",
             &f.admin,
@@ -359,9 +481,21 @@ async fn console_pages_turn_away_whoever_may_not_see_them() {
             &["Audit log", TARGET_NAME],
             true,
         ),
-        ("admin, flag off", &f.admin, "/", 302, Some("/security/api-tokens"), &[], false),
+        (
+            "admin, flag off",
+            &f.admin,
+            "/",
+            302,
+            Some("/security/api-tokens"),
+            &[],
+            false,
+        ),
     ];
     check_visits(&f.server, &flag_off).await;
     f.db.cli_ok("flag enable Technique 'Jetons Api'", None);
-    assert_eq!(f.server.tokens(&f.admin).await, tokens, "a page visit changed the tokens");
+    assert_eq!(
+        f.server.tokens(&f.admin).await,
+        tokens,
+        "a page visit changed the tokens"
+    );
 }

@@ -12,7 +12,8 @@ use support::TestServer;
 const FORM: &str = "application/x-www-form-urlencoded";
 /// 2^70: no i64 holds it.
 const TOO_BIG: &str = "1180591620717411303424";
-const CONTROL: &str = "The token name must not contain control or text-direction characters.";
+const CONTROL: &str =
+    "The token name must not contain control, invisible or text-direction characters.";
 const MALFORMED: &str = "Enter the expiration date as YYYY-MM-DD.";
 const TOO_FAR: &str = "The expiration date must be in year 9999 or earlier.";
 
@@ -46,7 +47,10 @@ async fn post_raw(
         .expect(name);
     let status = response.status();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// How text appears in the page's HTML text nodes.
@@ -59,7 +63,9 @@ fn html_text(text: &str) -> String {
 #[tokio::test]
 async fn malformed_forms_get_400_bad_request_and_store_nothing() {
     let (_db, server, admin) = support::console().await;
-    let (_, row) = server.create(&admin, "svc-billing", "Target", "2099-12-31").await;
+    let (_, row) = server
+        .create(&admin, "svc-billing", "Target", "2099-12-31")
+        .await;
     let id = row["id"].to_string();
     let billing = server.user_id(&admin, "svc-billing").await;
     let before = state(&server, &admin).await;
@@ -99,7 +105,10 @@ async fn malformed_forms_get_400_bad_request_and_store_nothing() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {answer}");
         assert_eq!(answer["error"], "bad_request", "{what}: {answer}");
         let message = answer["message"].as_str().unwrap_or_default();
-        assert!(!message.is_empty() && message.contains(says), "{what}: {answer}");
+        assert!(
+            !message.is_empty() && message.contains(says),
+            "{what}: {answer}"
+        );
     }
     // Server functions take forms only.
     let json = format!(r#"{{"user_id":"{billing}","name":"X","expiration":""}}"#);
@@ -107,7 +116,11 @@ async fn malformed_forms_get_400_bad_request_and_store_nothing() {
         post_raw(&server, &admin, "create_token", "application/json", json).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
     assert_eq!(answer["error"], "bad_request", "{answer}");
-    assert_eq!(state(&server, &admin).await, before, "a malformed request changed something");
+    assert_eq!(
+        state(&server, &admin).await,
+        before,
+        "a malformed request changed something"
+    );
 }
 
 #[tokio::test]
@@ -121,15 +134,31 @@ async fn bad_values_get_422_on_the_right_field_and_store_nothing() {
     let cases: Vec<(&str, &str, &str, &str, &str)> = vec![
         (b, "", "", "name", "Enter a token name."),
         (b, "   ", "", "name", "Enter a token name."),
-        (b, huge_name.as_str(), "", "name", "The token name must be at most 100 characters."),
+        (
+            b,
+            huge_name.as_str(),
+            "",
+            "name",
+            "The token name must be at most 100 characters.",
+        ),
         (b, "\u{202E}evil", "", "name", CONTROL),
         (b, "invoice\u{2067}exe\u{2069}", "", "name", CONTROL),
         (b, "mark\u{200F}", "", "name", CONTROL),
+        (b, "ad\u{200B}min", "", "name", CONTROL),
+        (b, "\u{FEFF}bom", "", "name", CONTROL),
+        (b, "para\u{2029}sep", "", "name", CONTROL),
+        (b, "arabic\u{061C}mark", "", "name", CONTROL),
         (b, "a\u{0007}b", "", "name", CONTROL),
         (b, "tab\there", "", "name", CONTROL),
         (b, "line\nbreak", "", "name", CONTROL),
         (b, "nul\u{0}byte", "", "name", CONTROL),
-        (b, "Name", "2000-01-01", "expiration", "The expiration date cannot be before today"),
+        (
+            b,
+            "Name",
+            "2000-01-01",
+            "expiration",
+            "The expiration date cannot be before today",
+        ),
         (b, "Name", "2026-13-01", "expiration", MALFORMED),
         (b, "Name", "2027-02-29", "expiration", MALFORMED),
         (b, "Name", "tomorrow", "expiration", MALFORMED),
@@ -141,25 +170,67 @@ async fn bad_values_get_422_on_the_right_field_and_store_nothing() {
         ("999", "Name", "", "user", "This user does not exist."),
         ("abc", "Name", "", "user", "This user does not exist."),
         (TOO_BIG, "Name", "", "user", "This user does not exist."),
-        ("1", "Name", "", "user", "This user is not a technical user."), // the admin
-        ("2", "Name", "", "user", "This user is not a technical user."), // clerk
-        ("6", "Name", "", "user", "This user is not a technical user."), // jdupont
-        ("4", "Name", "", "user", "This user no longer works in the company on that date."),
-        ("5", "Name", "", "user", "This user is not yet working in the company on that date."),
+        (
+            "1",
+            "Name",
+            "",
+            "user",
+            "This user is not a technical user.",
+        ), // the admin
+        (
+            "2",
+            "Name",
+            "",
+            "user",
+            "This user is not a technical user.",
+        ), // clerk
+        (
+            "6",
+            "Name",
+            "",
+            "user",
+            "This user is not a technical user.",
+        ), // jdupont
+        (
+            "4",
+            "Name",
+            "",
+            "user",
+            "This user no longer works in the company on that date.",
+        ),
+        (
+            "5",
+            "Name",
+            "",
+            "user",
+            "This user is not yet working in the company on that date.",
+        ),
     ];
     for (user_id, name, expiration, field, message) in cases {
-        let form = [("user_id", user_id), ("name", name), ("expiration", expiration)];
+        let form = [
+            ("user_id", user_id),
+            ("name", name),
+            ("expiration", expiration),
+        ];
         let (status, body) = server.call(&admin, "create_token", &form).await;
         let shown: String = name.chars().take(40).collect();
         let what = format!("user {user_id:?}, name {shown:?}, expiration {expiration:?}");
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
         assert_eq!(body["error"], "invalid", "{what}: {body}");
-        assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{what}: {body}");
+        assert_eq!(
+            body["errors"].as_array().map(Vec::len),
+            Some(1),
+            "{what}: {body}"
+        );
         assert_eq!(body["errors"][0]["field"], field, "{what}: {body}");
         let actual = body["errors"][0]["message"].as_str().unwrap_or_default();
         assert!(actual.starts_with(message), "{what}: {body}");
     }
-    assert_eq!(state(&server, &admin).await, before, "a refused create stored something");
+    assert_eq!(
+        state(&server, &admin).await,
+        before,
+        "a refused create stored something"
+    );
 }
 
 #[tokio::test]
@@ -194,22 +265,42 @@ async fn names_that_look_dangerous_are_stored_served_and_shown_exactly_as_typed(
     assert_eq!(tokens.len(), names.len() + 1);
     for name in names {
         let stored: Vec<&Value> = tokens.iter().filter(|t| t["name"] == name).collect();
-        assert_eq!(stored.len(), 1, "{name:?} is not stored byte for byte: {tokens:?}");
+        assert_eq!(
+            stored.len(),
+            1,
+            "{name:?} is not stored byte for byte: {tokens:?}"
+        );
     }
 
     let html = server.html(&admin, "/security/api-tokens").await;
     for name in names {
-        assert!(html.contains(&html_text(name)), "{name:?} is not shown as typed: {html}");
+        assert!(
+            html.contains(&html_text(name)),
+            "{name:?} is not shown as typed: {html}"
+        );
     }
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
     for markup in ["<script>alert(1)", "<img src=x"] {
-        assert!(!html.contains(markup), "{markup:?} reached the page as markup: {html}");
+        assert!(
+            !html.contains(markup),
+            "{markup:?} reached the page as markup: {html}"
+        );
     }
 
     // The database is intact and still takes writes.
-    server.create(&admin, "svc-billing", "After the odd names", "").await;
+    server
+        .create(&admin, "svc-billing", "After the odd names", "")
+        .await;
     assert_eq!(server.tokens(&admin).await.len(), names.len() + 2);
-    let logins: Vec<String> = server.eligible(&admin).await.into_iter().map(|(l, _)| l).collect();
+    let logins: Vec<String> = server
+        .eligible(&admin)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
     assert_eq!(logins, ["svc-billing"]);
 }
 
@@ -227,26 +318,38 @@ async fn remove_and_delete_refuse_targets_that_are_gone_and_change_nothing() {
     assert_eq!(status, StatusCode::CONFLICT, "removed twice: {body}");
     assert_eq!(body["error"], "conflict", "{body}");
     assert_eq!(body["message"], "This token has already been removed.");
-    assert_eq!(state(&server, &admin).await, before, "the second removal changed something");
+    assert_eq!(
+        state(&server, &admin).await,
+        before,
+        "the second removal changed something"
+    );
 
     let (status, body) = server.call(&admin, "delete_token", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let before = state(&server, &admin).await;
-    let gone = [id.as_str(), "0", "-1", "-9223372036854775808", "9223372036854775807"];
+    let gone = [
+        id.as_str(),
+        "0",
+        "-1",
+        "-9223372036854775808",
+        "9223372036854775807",
+    ];
     for function in ["remove_token", "delete_token"] {
         for target in gone {
             let (status, body) = server.call(&admin, function, &[("id", target)]).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{function} {target}: {body}");
             assert_eq!(body["error"], "not_found", "{function} {target}: {body}");
             assert_eq!(
-                body["message"],
-                "This token does not exist (it may have been deleted).",
+                body["message"], "This token does not exist (it may have been deleted).",
                 "{function} {target}"
             );
         }
     }
     let after = state(&server, &admin).await;
-    assert_eq!(after, before, "a refused remove or delete changed something");
+    assert_eq!(
+        after, before,
+        "a refused remove or delete changed something"
+    );
     assert_eq!(after.0.len(), 1);
     assert_eq!(after.0[0]["id"], kept["id"]);
     assert_eq!(after.0[0]["status"], "Active");

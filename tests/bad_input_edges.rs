@@ -50,8 +50,15 @@ async fn the_same_create_submitted_twice_at_once_stores_one_token() {
     assert_eq!(refused["errors"][0]["field"], "name", "{refused}");
     let after = server.tokens(&admin).await;
     assert_eq!(after.len(), tokens.len() + 1, "{after:?}");
-    assert_eq!(after.iter().filter(|t| t["name"] == "Double click").count(), 1);
-    assert_eq!(audit_total(&server, &admin).await, total + 1, "one creation is recorded");
+    assert_eq!(
+        after.iter().filter(|t| t["name"] == "Double click").count(),
+        1
+    );
+    assert_eq!(
+        audit_total(&server, &admin).await,
+        total + 1,
+        "one creation is recorded"
+    );
 }
 
 #[tokio::test]
@@ -71,7 +78,11 @@ async fn the_same_remove_or_delete_submitted_twice_at_once_happens_once() {
     assert_eq!(removed["status"], "Removed", "{removed}");
     assert_eq!(second, StatusCode::CONFLICT, "{refused}");
     assert_eq!(refused["error"], "conflict", "{refused}");
-    assert_eq!(audit_total(&server, &admin).await, total + 1, "one removal is recorded");
+    assert_eq!(
+        audit_total(&server, &admin).await,
+        total + 1,
+        "one removal is recorded"
+    );
 
     let (a, b) = tokio::join!(
         server.call(&admin, "delete_token", &form),
@@ -81,7 +92,11 @@ async fn the_same_remove_or_delete_submitted_twice_at_once_happens_once() {
     assert_eq!(first, StatusCode::OK, "{deleted}");
     assert_eq!(second, StatusCode::NOT_FOUND, "{refused}");
     assert_eq!(refused["error"], "not_found", "{refused}");
-    assert_eq!(audit_total(&server, &admin).await, total + 2, "one deletion is recorded");
+    assert_eq!(
+        audit_total(&server, &admin).await,
+        total + 2,
+        "one deletion is recorded"
+    );
     assert!(server.tokens(&admin).await.is_empty());
 }
 
@@ -96,7 +111,10 @@ async fn session_cookie(server: &TestServer) -> String {
         .await
         .expect("login");
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers().get(SET_COOKIE).expect("a session cookie");
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .expect("a session cookie");
     let cookie = cookie.to_str().expect("an ASCII cookie");
     cookie.split(';').next().unwrap_or_default().to_owned()
 }
@@ -116,7 +134,13 @@ fn complete(answer: &[u8]) -> bool {
 
 /// A form POST over a bare connection, announcing `length` body bytes but sending only
 /// `body` (the server must answer on the announced length alone). Returns (status, JSON).
-async fn raw_post(server: &TestServer, path: &str, cookie: &str, length: usize, body: &str) -> (u16, Value) {
+async fn raw_post(
+    server: &TestServer,
+    path: &str,
+    cookie: &str,
+    length: usize,
+    body: &str,
+) -> (u16, Value) {
     let host = server.base.trim_start_matches("http://");
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nAccept: application/json\r\n\
@@ -125,8 +149,14 @@ async fn raw_post(server: &TestServer, path: &str, cookie: &str, length: usize, 
         server.base
     );
     let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
-    stream.write_all(head.as_bytes()).await.expect("send the head");
-    stream.write_all(body.as_bytes()).await.expect("send the body");
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("send the head");
+    stream
+        .write_all(body.as_bytes())
+        .await
+        .expect("send the body");
     let mut answer = Vec::new();
     let mut chunk = [0u8; 8192];
     let read = async {
@@ -151,7 +181,10 @@ async fn raw_post(server: &TestServer, path: &str, cookie: &str, length: usize, 
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
     let json = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-    (status, serde_json::from_str(json).unwrap_or(Value::String(text.clone())))
+    (
+        status,
+        serde_json::from_str(json).unwrap_or(Value::String(text.clone())),
+    )
 }
 
 #[tokio::test]
@@ -169,11 +202,16 @@ async fn an_oversized_body_gets_413_before_it_is_read_and_stores_nothing() {
         assert_eq!(status, 413, "{path}: {body}");
         assert_eq!(body["error"], "too_large", "{path}: {body}");
     }
-    assert_eq!(state(&server, &admin).await, before, "an oversized request changed something");
+    assert_eq!(
+        state(&server, &admin).await,
+        before,
+        "an oversized request changed something"
+    );
 
     // Control: the same request at a normal size, over the same kind of connection, is served.
     let normal = format!("user_id={billing}&name=Normal-size&expiration=");
-    let (status, body) = raw_post(&server, "/api/create_token", &cookie, normal.len(), &normal).await;
+    let (status, body) =
+        raw_post(&server, "/api/create_token", &cookie, normal.len(), &normal).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["row"]["name"], "Normal-size", "{body}");
 }
@@ -183,7 +221,11 @@ async fn an_oversized_header_set_gets_431_and_stores_nothing() {
     let (_db, server, admin) = support::console().await;
     let billing = server.user_id(&admin, "svc-billing").await.to_string();
     let before = state(&server, &admin).await;
-    let form = [("user_id", billing.as_str()), ("name", "Padded"), ("expiration", "")];
+    let form = [
+        ("user_id", billing.as_str()),
+        ("name", "Padded"),
+        ("expiration", ""),
+    ];
     let send = |padding: usize| {
         admin
             .post(server.url("/api/create_token"))
@@ -194,10 +236,17 @@ async fn an_oversized_header_set_gets_431_and_stores_nothing() {
             .send()
     };
     let response = send(20_000).await.expect("padded request");
-    assert_eq!(response.status(), StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    assert_eq!(
+        response.status(),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    );
     let body: Value = response.json().await.expect("a JSON answer");
     assert_eq!(body["error"], "headers_too_large", "{body}");
-    assert_eq!(state(&server, &admin).await, before, "an oversized request changed something");
+    assert_eq!(
+        state(&server, &admin).await,
+        before,
+        "an oversized request changed something"
+    );
 
     // Control: a modest header set goes through.
     let response = send(2_000).await.expect("padded request");
@@ -213,7 +262,11 @@ fn stderr(out: &std::process::Output) -> String {
 async fn cli_visible(server: &TestServer, admin: &Client) -> (Value, usize, u64) {
     let (status, eligible) = server.call(admin, "eligible_users", &[]).await;
     assert_eq!(status, StatusCode::OK, "the flag is still on: {eligible}");
-    (eligible, server.tokens(admin).await.len(), audit_total(server, admin).await)
+    (
+        eligible,
+        server.tokens(admin).await.len(),
+        audit_total(server, admin).await,
+    )
 }
 
 #[tokio::test]
@@ -245,8 +298,14 @@ async fn the_cli_refuses_bad_input_with_a_clear_message_and_changes_nothing() {
     let refused = [
         ("user", "Usage: server user <COMMAND>"),
         ("frobnicate", "unrecognized subcommand 'frobnicate'"),
-        ("user remove --login svc-billing", "unrecognized subcommand 'remove'"),
-        ("flag toggle Technique 'Jetons Api'", "unrecognized subcommand 'toggle'"),
+        (
+            "user remove --login svc-billing",
+            "unrecognized subcommand 'remove'",
+        ),
+        (
+            "flag toggle Technique 'Jetons Api'",
+            "unrecognized subcommand 'toggle'",
+        ),
         (
             "user add --login svc-new --name New --technical --employed-from 2026-02-30",
             "--employed-from \"2026-02-30\": expected a date as YYYY-MM-DD",
@@ -263,21 +322,37 @@ async fn the_cli_refuses_bad_input_with_a_clear_message_and_changes_nothing() {
             "user set --login svc-billing --employed-until 2026-02-30",
             "--employed-until \"2026-02-30\"",
         ),
-        ("user set --login ghost --technical true", "no person has the login \"ghost\""),
+        (
+            "user set --login ghost --technical true",
+            "no person has the login \"ghost\"",
+        ),
         (
             "user add --login svc-billing --name 'Billing again' --technical",
             "a person with login \"svc-billing\" already exists",
         ),
-        ("flag disable '' 'Jetons Api'", "a feature flag needs a domain and a label"),
-        ("flag disable Technique ''", "a feature flag needs a domain and a label"),
-        ("flag disable ' ' ' '", "a feature flag needs a domain and a label"),
+        (
+            "flag disable '' 'Jetons Api'",
+            "a feature flag needs a domain and a label",
+        ),
+        (
+            "flag disable Technique ''",
+            "a feature flag needs a domain and a label",
+        ),
+        (
+            "flag disable ' ' ' '",
+            "a feature flag needs a domain and a label",
+        ),
     ];
     for (line, message) in refused {
         let out = db.cli(line, None);
         assert!(!out.status.success(), "{line} succeeded");
         assert!(stderr(&out).contains(message), "{line}: {}", stderr(&out));
     }
-    assert_eq!(cli_visible(&server, &admin).await, before, "a refused command changed something");
+    assert_eq!(
+        cli_visible(&server, &admin).await,
+        before,
+        "a refused command changed something"
+    );
 
     // None of the refused `user add --login svc-new` stored anything: the login is still free,
     // and the console sees the change once a valid command is run.
@@ -286,6 +361,26 @@ async fn the_cli_refuses_bad_input_with_a_clear_message_and_changes_nothing() {
         None,
     );
     assert!(out.starts_with("added svc-new"), "{out}");
-    let logins: Vec<String> = server.eligible(&admin).await.into_iter().map(|(l, _)| l).collect();
+    let logins: Vec<String> = server
+        .eligible(&admin)
+        .await
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
     assert_eq!(logins, ["svc-billing", "svc-new"]);
+}
+
+#[tokio::test]
+async fn an_address_longer_than_8_kib_gets_414() {
+    let (_db, server, admin) = support::console().await;
+    let long = format!("/security/api-tokens?q={}", "a".repeat(9000));
+    let response = admin
+        .get(server.url(&long))
+        .send()
+        .await
+        .expect("long address");
+    assert_eq!(response.status(), reqwest::StatusCode::URI_TOO_LONG);
+    let fine = format!("/security/api-tokens?q={}", "a".repeat(1000));
+    let response = admin.get(server.url(&fine)).send().await.expect("address");
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
 }

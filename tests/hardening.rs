@@ -72,7 +72,12 @@ fn set_cookie(headers: &HeaderMap) -> String {
 
 /// `name=value` of a `Set-Cookie`, as a browser sends it back.
 fn cookie_pair(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap_or_default().trim().to_owned()
+    set_cookie
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
 /// Logs the admin in (sending `cookie` if given, like a browser that already has one);
@@ -114,7 +119,12 @@ async fn an_idle_session_ends_and_each_call_keeps_it_alive() {
     for step in 1..=4u64 {
         sleep_until(logged_in + Duration::from_millis(600 * step)).await;
         let (status, body) = whoami(&server, &cookie).await;
-        assert_eq!(status, StatusCode::OK, "call {step}, {} ms after login: {body}", 600 * step);
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "call {step}, {} ms after login: {body}",
+            600 * step
+        );
     }
     // Unused for more than 2 s (whatever the fractions of seconds): the session is over.
     sleep(Duration::from_millis(2500)).await;
@@ -166,8 +176,14 @@ async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
     assert_logged_out("the cookie before login", whoami(&server, &first).await);
     assert_eq!(whoami(&server, &second).await.0, StatusCode::OK);
 
-    let (status, headers, body) =
-        call_as(&server, &plain_client(), "logout", &[], Some(second.as_str())).await;
+    let (status, headers, body) = call_as(
+        &server,
+        &plain_client(),
+        "logout",
+        &[],
+        Some(second.as_str()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let cleared = set_cookie(&headers);
     assert!(cleared.split("; ").any(|a| a == "Max-Age=0"), "{cleared}");
@@ -195,15 +211,33 @@ async fn session_cookies_are_secure_host_only_and_strict_by_default() {
         let mut parts = set.split("; ");
         let pair = parts.next().unwrap_or_default().to_owned();
         let attributes: Vec<&str> = parts.collect();
-        assert!(pair.starts_with("__Host-jetons_session="), "{setting:?}: {set}");
-        for expected in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
-            assert!(attributes.contains(&expected), "{setting:?}: {expected} missing in {set}");
+        assert!(
+            pair.starts_with("__Host-jetons_session="),
+            "{setting:?}: {set}"
+        );
+        for expected in [
+            "Secure",
+            "HttpOnly",
+            "SameSite=Strict",
+            "Path=/",
+            "Max-Age=43200",
+        ] {
+            assert!(
+                attributes.contains(&expected),
+                "{setting:?}: {expected} missing in {set}"
+            );
         }
         assert!(
-            !attributes.iter().any(|a| a.to_ascii_lowercase().starts_with("domain")),
+            !attributes
+                .iter()
+                .any(|a| a.to_ascii_lowercase().starts_with("domain")),
             "{setting:?}: a __Host- cookie has no Domain: {set}"
         );
-        assert_eq!(whoami(&server, &pair).await.0, StatusCode::OK, "{setting:?}");
+        assert_eq!(
+            whoami(&server, &pair).await.0,
+            StatusCode::OK,
+            "{setting:?}"
+        );
         // Only the __Host- name is read: a plain cookie (which a sibling host or a plain-HTTP
         // page could plant) is not a session.
         let value = pair.split_once('=').map(|(_, v)| v).unwrap_or_default();
@@ -224,9 +258,10 @@ enum Start {
 /// Runs `server serve` with support's environment plus `env`, until it either exits (it must
 /// fail) or starts listening.
 async fn try_serve(db: &TestDb, env: &[(&str, &str)]) -> Start {
-    let log = db
-        .dir
-        .join(format!("try-serve-{}.log", RUNS.fetch_add(1, Ordering::SeqCst)));
+    let log = db.dir.join(format!(
+        "try-serve-{}.log",
+        RUNS.fetch_add(1, Ordering::SeqCst)
+    ));
     let mut child = Command::new(support::SERVER)
         .arg("serve")
         .env("DATABASE_URL", &db.url)
@@ -306,12 +341,22 @@ async fn malformed_session_durations_stop_the_server() {
 }
 
 fn assert_common_headers(what: &str, headers: &HeaderMap) {
-    assert_eq!(header(headers, "x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(
+        header(headers, "x-content-type-options"),
+        "nosniff",
+        "{what}"
+    );
     assert_eq!(header(headers, "referrer-policy"), "no-referrer", "{what}");
     assert_eq!(header(headers, "x-frame-options"), "DENY", "{what}");
     let csp = header(headers, "content-security-policy");
-    assert!(csp.split(';').any(|d| d.trim() == "frame-ancestors 'none'"), "{what}: {csp}");
-    assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "{what}: {csp}");
+    assert!(
+        csp.split(';').any(|d| d.trim() == "frame-ancestors 'none'"),
+        "{what}: {csp}"
+    );
+    assert!(
+        !csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'"),
+        "{what}: {csp}"
+    );
 }
 
 fn assert_no_store(what: &str, headers: &HeaderMap) {
@@ -326,7 +371,10 @@ fn page_nonce(what: &str, headers: &HeaderMap, html: &str) -> String {
     let csp = header(headers, "content-security-policy");
     let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
     for expected in ["default-src 'self'", "object-src 'none'", "base-uri 'none'"] {
-        assert!(directives.contains(&expected), "{what}: {expected} missing in {csp}");
+        assert!(
+            directives.contains(&expected),
+            "{what}: {expected} missing in {csp}"
+        );
     }
     let script_src: Vec<&str> = directives
         .iter()
@@ -340,16 +388,17 @@ fn page_nonce(what: &str, headers: &HeaderMap, html: &str) -> String {
         .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
         .unwrap_or_else(|| panic!("{what}: no nonce in {csp}"))
         .to_owned();
-    assert!(nonce.len() >= 22, "{what}: a nonce of 128 bits at least: {nonce}");
+    assert!(
+        nonce.len() >= 22,
+        "{what}: a nonce of 128 bits at least: {nonce}"
+    );
     let scripts: Vec<&str> = html
         .split("<script")
         .skip(1)
         .map(|rest| &rest[..rest.find('>').unwrap_or(rest.len())])
         .collect();
     assert!(
-        scripts
-            .iter()
-            .any(|tag| tag.contains("type=\"module\"")),
+        scripts.iter().any(|tag| tag.contains("type=\"module\"")),
         "{what}: no hydration script in {html}"
     );
     for tag in &scripts {
@@ -400,7 +449,11 @@ async fn pages_get_a_fresh_script_nonce_and_nothing_sensitive_is_cached() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_no_store("current_admin", &headers);
     let id = server.user_id(&admin, "svc-billing").await.to_string();
-    let form = [("user_id", id.as_str()), ("name", "Headers"), ("expiration", "")];
+    let form = [
+        ("user_id", id.as_str()),
+        ("name", "Headers"),
+        ("expiration", ""),
+    ];
     let (status, headers, body) = call_as(&server, &admin, "create_token", &form, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_no_store("create_token", &headers);

@@ -125,11 +125,18 @@ impl Server {
     ) -> (StatusCode, Value) {
         let response = self.post(client, name).form(form).send().await.expect(name);
         let (status, text) = self.record(name, response).await;
-        (status, serde_json::from_str(body_of(&text)).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_str(body_of(&text)).unwrap_or(Value::Null),
+        )
     }
 
     /// Logs in; returns the status and the session id the server set, if any.
-    async fn login(&self, client: &reqwest::Client, password: &str) -> (StatusCode, Option<String>) {
+    async fn login(
+        &self,
+        client: &reqwest::Client,
+        password: &str,
+    ) -> (StatusCode, Option<String>) {
         let response = self
             .post(client, "login")
             .form(&[("login", ADMIN.0), ("password", password)])
@@ -149,7 +156,12 @@ impl Server {
     }
 
     /// Creates a token for `user_id`; returns (plaintext, id, the whole answer).
-    async fn create(&self, client: &reqwest::Client, user_id: &str, name: &str) -> (String, String, String) {
+    async fn create(
+        &self,
+        client: &reqwest::Client,
+        user_id: &str,
+        name: &str,
+    ) -> (String, String, String) {
         let response = self
             .post(client, "create_token")
             .form(&[("user_id", user_id), ("name", name), ("expiration", "")])
@@ -259,7 +271,10 @@ async fn whole_flow_leaks_nothing(level: &str) {
         String::from_utf8_lossy(&cli.stdout),
         String::from_utf8_lossy(&cli.stderr)
     );
-    assert!(!cli_output.contains(AUDITOR_PASSWORD), "CLI at {level}: {cli_output}");
+    assert!(
+        !cli_output.contains(AUDITOR_PASSWORD),
+        "CLI at {level}: {cli_output}"
+    );
 
     let mut server = Server::start(&db);
     let refused = server.client();
@@ -281,9 +296,13 @@ async fn whole_flow_leaks_nothing(level: &str) {
         .map(|u| u["id"].to_string())
         .expect("svc-billing is eligible");
     let (first, first_id, first_answer) = server.create(&admin, &billing, "Leak check one").await;
-    let (second, second_id, second_answer) = server.create(&admin, &billing, "Leak check two").await;
+    let (second, second_id, second_answer) =
+        server.create(&admin, &billing, "Leak check two").await;
     assert!(first_answer.contains(&first) && second_answer.contains(&second));
-    assert!(!second_answer.contains(&first), "a create answer repeats an older token");
+    assert!(
+        !second_answer.contains(&first),
+        "a create answer repeats an older token"
+    );
 
     assert_eq!(server.me(&first).await, StatusCode::OK);
     assert_eq!(server.me(&second).await, StatusCode::OK);
@@ -299,12 +318,19 @@ async fn whole_flow_leaks_nothing(level: &str) {
     assert_eq!(status, StatusCode::OK, "{rows}");
     assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
     let tokens_page = server.page(&admin, "/security/api-tokens").await;
-    assert!(tokens_page.contains("Leak check one"), "the page lists the tokens");
+    assert!(
+        tokens_page.contains("Leak check one"),
+        "the page lists the tokens"
+    );
 
-    let (status, removed) = server.call(&admin, "remove_token", &[("id", &first_id)]).await;
+    let (status, removed) = server
+        .call(&admin, "remove_token", &[("id", &first_id)])
+        .await;
     assert_eq!(status, StatusCode::OK, "{removed}");
     assert_eq!(server.me(&first).await, StatusCode::UNAUTHORIZED);
-    let (status, deleted) = server.call(&admin, "delete_token", &[("id", &second_id)]).await;
+    let (status, deleted) = server
+        .call(&admin, "delete_token", &[("id", &second_id)])
+        .await;
     assert_eq!(status, StatusCode::OK, "{deleted}");
     assert_eq!(server.me(&second).await, StatusCode::UNAUTHORIZED);
     let (status, rows) = server.call(&admin, "list_tokens", &[]).await;
@@ -320,11 +346,28 @@ async fn whole_flow_leaks_nothing(level: &str) {
             .call(&admin, "audit_log", &[("page", &page.to_string())])
             .await;
         assert_eq!(status, StatusCode::OK, "{audit}");
-        actions.extend(audit["entries"].as_array().into_iter().flatten().map(|e| e["action"].clone()));
-        server.page(&admin, &format!("/security/audit-log?page={page}")).await;
+        actions.extend(
+            audit["entries"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| e["action"].clone()),
+        );
+        server
+            .page(&admin, &format!("/security/audit-log?page={page}"))
+            .await;
     }
-    for action in ["LoginFailed", "LoginSucceeded", "TokenCreated", "TokenRemoved", "TokenDeleted"] {
-        assert!(actions.contains(&Value::from(action)), "the audit log lacks {action}: {actions:?}");
+    for action in [
+        "LoginFailed",
+        "LoginSucceeded",
+        "TokenCreated",
+        "TokenRemoved",
+        "TokenDeleted",
+    ] {
+        assert!(
+            actions.contains(&Value::from(action)),
+            "the audit log lacks {action}: {actions:?}"
+        );
     }
     let (status, _) = server.call(&admin, "logout", &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -341,12 +384,18 @@ async fn whole_flow_leaks_nothing(level: &str) {
     assert!(answers.len() > 20, "{} answers", answers.len());
     for (what, answer) in &answers {
         for (secret_name, secret) in secrets {
-            assert!(!answer.contains(secret), "{secret_name} is in the answer to {what}: {answer}");
+            assert!(
+                !answer.contains(secret),
+                "{secret_name} is in the answer to {what}: {answer}"
+            );
         }
     }
 
     let logs = server.output();
-    assert!(!logs.trim().is_empty(), "the server logged nothing at {level}");
+    assert!(
+        !logs.trim().is_empty(),
+        "the server logged nothing at {level}"
+    );
     for event in [
         "console login failed",
         "console login succeeded",
@@ -354,13 +403,25 @@ async fn whole_flow_leaks_nothing(level: &str) {
         "API token removed",
         "API token deleted",
     ] {
-        assert!(logs.contains(event), "no “{event}” in the logs at {level}:\n{logs}");
+        assert!(
+            logs.contains(event),
+            "no “{event}” in the logs at {level}:\n{logs}"
+        );
     }
     if level == "trace" {
-        assert!(logs.contains("TRACE"), "RUST_LOG=trace was not applied:\n{logs}");
+        assert!(
+            logs.contains("TRACE"),
+            "RUST_LOG=trace was not applied:\n{logs}"
+        );
     }
-    for (secret_name, secret) in secrets.into_iter().chain([("the session id", session.as_str())]) {
-        assert!(!logs.contains(secret), "{secret_name} is in the server's output at {level}");
+    for (secret_name, secret) in secrets
+        .into_iter()
+        .chain([("the session id", session.as_str())])
+    {
+        assert!(
+            !logs.contains(secret),
+            "{secret_name} is in the server's output at {level}"
+        );
     }
 }
 

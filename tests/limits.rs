@@ -94,10 +94,16 @@ async fn five_wrong_passwords_lock_the_login_and_the_address_even_for_the_right_
     };
     assert_throttled("admin, same address", right(HOME, ADMIN.0, ADMIN.1).await);
     // The address has had its five failures: nobody logs in from it.
-    assert_throttled("clerk, same address", right(HOME, NO_RIGHT.0, NO_RIGHT.1).await);
+    assert_throttled(
+        "clerk, same address",
+        right(HOME, NO_RIGHT.0, NO_RIGHT.1).await,
+    );
     // The login has had its five failures: from anywhere, however typed.
     assert_throttled("admin, other address", right(AWAY, ADMIN.0, ADMIN.1).await);
-    assert_throttled("' ADMIN ', other address", right(AWAY, " ADMIN ", ADMIN.1).await);
+    assert_throttled(
+        "' ADMIN ', other address",
+        right(AWAY, " ADMIN ", ADMIN.1).await,
+    );
     // Someone else, elsewhere, is not affected.
     let (status, headers, body) = right(AWAY, NO_RIGHT.0, NO_RIGHT.1).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -136,7 +142,10 @@ async fn five_failures_from_one_address_lock_it_for_every_login() {
     assert_eq!(wrong.2, unknown[0].2);
 
     // Five different logins, none at its own limit: the address is what is locked.
-    assert_throttled("admin from the address", login_from(&server, HOME, ADMIN.0, ADMIN.1).await);
+    assert_throttled(
+        "admin from the address",
+        login_from(&server, HOME, ADMIN.0, ADMIN.1).await,
+    );
     let (status, _, body) = login_from(&server, AWAY, ADMIN.0, ADMIN.1).await;
     assert_eq!(status, StatusCode::OK, "admin from another address: {body}");
 }
@@ -171,7 +180,10 @@ async fn concurrent_guesses_do_not_get_past_the_limit() {
         checked <= 5,
         "{checked} passwords were checked for admin within a minute"
     );
-    assert_throttled("admin afterwards", login_from(&server, HOME, ADMIN.0, ADMIN.1).await);
+    assert_throttled(
+        "admin afterwards",
+        login_from(&server, HOME, ADMIN.0, ADMIN.1).await,
+    );
 }
 
 async fn me_from(
@@ -195,7 +207,9 @@ fn assert_too_many_requests(what: &str, (status, headers, body): (StatusCode, He
 #[tokio::test]
 async fn refused_tokens_lock_an_address_out_of_the_api() {
     let (_db, server, admin) = support::console().await;
-    let (token, _) = server.create(&admin, "svc-billing", "Throttle probe", "").await;
+    let (token, _) = server
+        .create(&admin, "svc-billing", "Throttle probe", "")
+        .await;
     let valid = format!("Bearer {token}");
     let home = client_from(HOME);
     // Calls without credentials are not guesses.
@@ -343,7 +357,11 @@ async fn oversized_requests_are_refused_before_anything_runs() {
         let (status, headers, body) = answer(response).await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{name}: {body}");
         assert_eq!(body["error"], "method_not_allowed", "{name}");
-        assert_eq!(headers.get("allow").map(|v| v.as_bytes()), Some(&b"POST"[..]), "{name}");
+        assert_eq!(
+            headers.get("allow").map(|v| v.as_bytes()),
+            Some(&b"POST"[..]),
+            "{name}"
+        );
     }
     let (status, body) = server.call(&admin, "current_admin", &[]).await;
     assert_eq!(status, StatusCode::OK, "GET /api/logout logged out: {body}");

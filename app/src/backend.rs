@@ -93,6 +93,11 @@ pub struct StoredAudit {
     pub record: AuditRecord,
 }
 
+/// The caller's address, as the server decided it (the TCP peer, or the client a trusted
+/// reverse proxy forwarded for). Put in the request's extensions by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
 /// When console sessions end: after `idle` without a request, and `lifetime` after login.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {

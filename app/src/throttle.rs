@@ -204,7 +204,9 @@ mod tests {
         assert!(throttle.begin("clerk", Some(home), at(1)).is_err());
         assert_eq!(throttle.begin("clerk", Some(away), at(1)), Ok(()));
         throttle.succeed("clerk", Some(away), at(1));
-        throttle.per_login.forget(&LoginThrottle::login_key("admin"));
+        throttle
+            .per_login
+            .forget(&LoginThrottle::login_key("admin"));
         assert_eq!(throttle.begin("admin", Some(away), at(2)), Ok(()));
     }
 

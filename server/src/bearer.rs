@@ -13,7 +13,7 @@ use axum::Json;
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
-use app::backend::{Clock, Throttle};
+use app::backend::{ClientAddr, Clock, Throttle};
 use app::domain::{self, rules, AuthorizationError, TokenSecret};
 use app::throttle::address_key;
 
@@ -76,14 +76,19 @@ pub enum BearerError {
 
 /// Reads the one bearer token of a request. Pure: no I/O.
 pub fn parse_authorization(headers: &HeaderMap) -> Result<TokenSecret, BearerError> {
-    domain::parse_authorization(headers.get_all(AUTHORIZATION).iter().map(HeaderValue::as_bytes))
-        .map_err(|error| match error {
-            AuthorizationError::Missing => BearerError::Missing,
-            AuthorizationError::Malformed(why) => BearerError::InvalidRequest(why),
-            AuthorizationError::NotAToken => {
-                BearerError::InvalidToken("The token is malformed or mistyped.")
-            }
-        })
+    domain::parse_authorization(
+        headers
+            .get_all(AUTHORIZATION)
+            .iter()
+            .map(HeaderValue::as_bytes),
+    )
+    .map_err(|error| match error {
+        AuthorizationError::Missing => BearerError::Missing,
+        AuthorizationError::Malformed(why) => BearerError::InvalidRequest(why),
+        AuthorizationError::NotAToken => {
+            BearerError::InvalidToken("The token is malformed or mistyped.")
+        }
+    })
 }
 
 impl BearerAuth {
@@ -159,8 +164,14 @@ where
         let auth = BearerAuth::from_ref(state);
         let client = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip());
+            .get::<ClientAddr>()
+            .map(|client| client.0)
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|info| info.0.ip())
+            });
         let now = auth.clock.now();
         if let Some(ip) = client {
             auth.failures
@@ -208,9 +219,13 @@ impl IntoResponse for BearerError {
             ),
         };
         let challenge = match code {
-            Some(code) if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST => format!(
+            Some(code)
+                if status == StatusCode::UNAUTHORIZED || status == StatusCode::BAD_REQUEST =>
+            {
+                format!(
                 "Bearer realm=\"{REALM}\", error=\"{code}\", error_description=\"{description}\""
-            ),
+            )
+            }
             _ => format!("Bearer realm=\"{REALM}\""),
         };
         let body = Json(serde_json::json!({

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use app::backend::{Clock, SessionPolicy};
 
+use crate::client::TrustedProxies;
 use crate::store::DEFAULT_DATABASE_URL;
 
 #[derive(Debug, Clone)]
@@ -18,6 +19,7 @@ pub struct Settings {
     /// on a loopback address (plain-HTTP local use).
     pub secure_cookies: bool,
     pub sessions: SessionPolicy,
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// `90s`, `30m`, `12h`: a positive number and a unit.
@@ -95,12 +97,17 @@ impl Settings {
                 .transpose()?
                 .unwrap_or(defaults.lifetime),
         };
+        let trusted_proxies = match var("JETONS_TRUSTED_PROXIES") {
+            None => TrustedProxies::default(),
+            Some(list) => TrustedProxies::parse(&list)?,
+        };
         Ok(Self {
             database_url,
             zone,
             clock,
             secure_cookies,
             sessions,
+            trusted_proxies,
         })
     }
 }
@@ -114,7 +121,9 @@ mod tests {
         assert_eq!(parse_duration("X", "90s").unwrap().num_seconds(), 90);
         assert_eq!(parse_duration("X", "30m").unwrap().num_seconds(), 1800);
         assert_eq!(parse_duration("X", " 12h ").unwrap().num_seconds(), 43_200);
-        for bad in ["", "30", "m", "0m", "-5m", "1.5h", "10d", "9999h", "30 m", "é"] {
+        for bad in [
+            "", "30", "m", "0m", "-5m", "1.5h", "10d", "9999h", "30 m", "é",
+        ] {
             assert!(parse_duration("X", bad).is_err(), "{bad:?}");
         }
     }

@@ -21,14 +21,14 @@ use app::model::ConsoleError;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// For responses that did not set their own policy (error pages, files): nothing may run.
 const FALLBACK_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
                             base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// A console error, as the server functions' client decodes it.
 pub fn refuse(error: ConsoleError) -> Response {
-    let status =
-        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, Json(error)).into_response();
     response
         .headers_mut()
@@ -40,7 +40,7 @@ fn is_server_fn(path: &str) -> bool {
     path.starts_with("/api/") && !path.starts_with("/api/v1/")
 }
 
-/// Oversized header sets get 431; bodies announced larger than the limit get 413 before a
+/// Oversized addresses get 414, oversized header sets 431; bodies announced larger than the limit get 413 before a
 /// byte of them is read (bodies without a length are cut by the body limit layer).
 pub async fn size_limits(request: Request, next: Next) -> Response {
     let header_bytes: usize = request
@@ -48,6 +48,16 @@ pub async fn size_limits(request: Request, next: Next) -> Response {
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
+    if request.uri().to_string().len() > MAX_URI_BYTES {
+        return (
+            StatusCode::URI_TOO_LONG,
+            Json(serde_json::json!({
+                "error": "uri_too_long",
+                "message": format!("Request addresses are limited to {MAX_URI_BYTES} bytes."),
+            })),
+        )
+            .into_response();
+    }
     if header_bytes > MAX_HEADER_BYTES {
         return (
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -79,9 +89,10 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         .and_then(|o| o.to_str().ok())
         .filter(|o| *o != "null");
     if let Some(origin) = origin {
-        return origin
-            .split_once("://")
-            .is_some_and(|(_, authority)| host.is_some_and(|h| authority.eq_ignore_ascii_case(h)));
+        return origin.split_once("://").is_some_and(|(scheme, authority)| {
+            matches!(scheme, "http" | "https")
+                && host.is_some_and(|h| authority.eq_ignore_ascii_case(h))
+        });
     }
     headers
         .get("sec-fetch-site")
@@ -133,7 +144,10 @@ fn check_fields(path: &str, body: &[u8]) -> Result<(), ConsoleError> {
     let mut seen: Vec<&str> = Vec::new();
     for (name, _) in &pairs {
         if !declared.iter().any(|d| d == name) {
-            return Err(bad(format!("unknown field “{}”", name.chars().take(40).collect::<String>())));
+            return Err(bad(format!(
+                "unknown field “{}”",
+                name.chars().take(40).collect::<String>()
+            )));
         }
         if seen.contains(&name.as_str()) {
             return Err(bad(format!("field “{name}” given more than once")));
@@ -168,7 +182,10 @@ pub async fn server_fn_guard(request: Request, next: Next) -> Response {
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     if !bytes.is_empty() && !form {
         return refuse(ConsoleError::BadRequest {
             message: "server functions take application/x-www-form-urlencoded bodies".into(),
@@ -177,7 +194,8 @@ pub async fn server_fn_guard(request: Request, next: Next) -> Response {
     if let Err(error) = check_fields(&path, &bytes) {
         return refuse(error);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// A server function that failed before its body ran (bad arguments) answers 500 in Leptos;
@@ -241,6 +259,14 @@ mod tests {
             ("host", "a:1")
         ])));
         assert!(!same_origin(&headers(&[("origin", "http://a:1")])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "ftp://a:1"),
+            ("host", "a:1")
+        ])));
+        assert!(same_origin(&headers(&[
+            ("origin", "https://a:1"),
+            ("host", "a:1")
+        ])));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod bearer;
 mod cli;
+mod client;
 mod config;
 mod guard;
 mod store;

@@ -20,6 +20,7 @@ use app::backend::{Console, LoginThrottle};
 use app::{shell, App};
 
 use crate::bearer::{ApiCaller, BearerAuth};
+use crate::client;
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::store::Db;
@@ -119,6 +120,10 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), String> {
         .layer(middleware::from_fn(guard::server_fn_guard))
         .layer(middleware::from_fn(guard::size_limits))
         .layer(middleware::from_fn(guard::security_headers))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(settings.trusted_proxies.clone()),
+            client::client_address,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(static_asset_compression())
         .with_state(state);

@@ -26,10 +26,13 @@ pub fn LoginPage() -> impl IntoView {
                 _ => "Invalid login or password.",
             });
         failed_in_page.or_else(|| {
-            query.read().get("failed").map(|reason| match reason.as_str() {
-                "throttled" => THROTTLED,
-                _ => "Invalid login or password.",
-            })
+            query
+                .read()
+                .get("failed")
+                .map(|reason| match reason.as_str() {
+                    "throttled" => THROTTLED,
+                    _ => "Invalid login or password.",
+                })
         })
     };
     view! {

@@ -13,7 +13,7 @@ pub enum RuleError {
     NameEmpty,
     #[error("The token name must be at most {NAME_MAX_CHARS} characters.")]
     NameTooLong,
-    #[error("The token name must not contain control or text-direction characters.")]
+    #[error("The token name must not contain control, invisible or text-direction characters.")]
     NameControlCharacters,
     #[error("Enter the expiration date as YYYY-MM-DD.")]
     DateMalformed,
@@ -40,7 +40,10 @@ impl TokenName {
         if name.chars().count() > NAME_MAX_CHARS {
             return Err(RuleError::NameTooLong);
         }
-        if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        if name
+            .chars()
+            .any(|c| c.is_control() || is_bidi_control(c) || is_invisible(c))
+        {
             return Err(RuleError::NameControlCharacters);
         }
         Ok(Self(name.to_owned()))
@@ -51,9 +54,21 @@ impl TokenName {
     }
 }
 
-/// Embeddings, overrides and isolates: they can make a name display as another one.
+/// Embeddings, overrides, isolates and marks: they can make a name display as another one.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// Characters that show nothing (or break the line) yet make two names differ. Joiners
+/// (U+200C, U+200D) stay allowed: Persian words and emoji sequences need them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{180E}'
+    )
 }
 
 /// Parses a `YYYY-MM-DD` calendar date (as sent by a date input).
@@ -250,6 +265,22 @@ mod tests {
             Err(RuleError::NameControlCharacters)
         );
         assert_eq!(TokenName::parse("مفتاح 🔑").unwrap().as_str(), "مفتاح 🔑");
+        for hidden in [
+            "ad\u{200B}min",
+            "a\u{2060}b",
+            "\u{FEFF}bom",
+            "a\u{2028}b",
+            "ar\u{061C}b",
+        ] {
+            assert_eq!(
+                TokenName::parse(hidden),
+                Err(RuleError::NameControlCharacters),
+                "{hidden:?}"
+            );
+        }
+        // Joiners stay: Persian words and emoji sequences need them.
+        assert!(TokenName::parse("می\u{200C}خواهم").is_ok());
+        assert!(TokenName::parse("👩\u{200D}💻 deploy").is_ok());
     }
 
     #[test]

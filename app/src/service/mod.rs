@@ -13,13 +13,13 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
 use crate::backend::{
-    AuditRecord, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
-    TokenRecord,
+    AuditRecord, ClientAddr, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome,
+    StoreError, TokenRecord,
 };
 use crate::domain::{rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{
-    AdminInfo, AuditAction, AuditEntry, AuditPage, ConsoleError, CreatedToken, EligibleUser,
-    Field, FieldError, TokenRow, TokenStatus,
+    AdminInfo, AuditAction, AuditEntry, AuditPage, ConsoleError, CreatedToken, EligibleUser, Field,
+    FieldError, TokenRow, TokenStatus,
 };
 
 /// The page's Content-Security-Policy: only this origin's script and WASM, plus the inline
@@ -33,11 +33,12 @@ pub fn content_security_policy(nonce: &str) -> String {
 }
 
 pub fn send_content_security_policy() {
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<ResponseOptions>(),
-    ) else {
-        tracing::error!("page rendered without a nonce: the Content-Security-Policy is the default one");
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    else {
+        tracing::error!(
+            "page rendered without a nonce: the Content-Security-Policy is the default one"
+        );
         return;
     };
     if let Ok(value) = axum::http::HeaderValue::from_str(&content_security_policy(&nonce)) {
@@ -87,12 +88,19 @@ pub(crate) fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The address the request came from (the TCP peer; no proxy header is trusted).
+/// The address the request came from, as the server decided it.
 pub(crate) fn client_ip() -> Option<IpAddr> {
-    request_parts()?
+    let parts = request_parts()?;
+    parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+        .get::<ClientAddr>()
+        .map(|client| client.0)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        })
 }
 
 pub(crate) fn audit(

@@ -51,7 +51,9 @@ fn session_secret(console: &Console) -> Option<String> {
 }
 
 /// The person of the caller's live session, if any; the session counts as used now.
-pub(crate) async fn session_person(console: &Console) -> Result<Option<PersonRecord>, ConsoleError> {
+pub(crate) async fn session_person(
+    console: &Console,
+) -> Result<Option<PersonRecord>, ConsoleError> {
     let Some(secret) = session_secret(console) else {
         return Ok(None);
     };
@@ -101,10 +103,9 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
     // A login that matches nobody is not written down: it may be a password typed in the
     // wrong field, or a look-alike of a real login.
-    let attempted = credentials.as_ref().map_or_else(
-        || "unknown login".to_owned(),
-        |c| c.person.login.clone(),
-    );
+    let attempted = credentials
+        .as_ref()
+        .map_or_else(|| "unknown login".to_owned(), |c| c.person.login.clone());
     let password = password.to_owned();
     // argon2id costs ~19 MiB and tens of ms per check: bound how many run at once.
     let permit = respond(
@@ -123,7 +124,12 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         (true, Some(credentials)) => credentials.person,
         _ => {
             tracing::info!("console login failed");
-            let event = audit(&console, AuditAction::LoginFailed, attempted, CONSOLE_TARGET);
+            let event = audit(
+                &console,
+                AuditAction::LoginFailed,
+                attempted,
+                CONSOLE_TARGET,
+            );
             respond(console.store.record_audit(event).await.map_err(internal))?;
             return refuse(ConsoleError::InvalidCredentials);
         }

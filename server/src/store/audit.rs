@@ -30,7 +30,11 @@ impl Db {
         insert_audit(&self.pool, audit).await
     }
 
-    pub async fn audit_page(&self, offset: u64, limit: u32) -> StoreResult<(Vec<StoredAudit>, u64)> {
+    pub async fn audit_page(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<(Vec<StoredAudit>, u64)> {
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
             .fetch_one(&self.pool)
             .await

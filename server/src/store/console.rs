@@ -111,12 +111,14 @@ impl ConsoleStore for Db {
         Box::pin(async move {
             let now = audit.at;
             let mut tx = self.pool.begin().await.map_err(db_error)?;
-            sqlx::query("DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-                .bind(now.timestamp())
-                .bind((now - policy.idle).timestamp())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+            sqlx::query(
+                "DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+            )
+            .bind(now.timestamp())
+            .bind((now - policy.idle).timestamp())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
             sqlx::query(
                 "INSERT INTO console_sessions (session_hash, person_id, created_at, expires_at, last_seen_at) \
                  VALUES ($1, $2, $3, $4, $3)",
@@ -154,12 +156,14 @@ impl ConsoleStore for Db {
             let Some(row) = row else { return Ok(None) };
             let last_seen: i64 = row.try_get("last_seen_at").map_err(db_error)?;
             if last_seen < now.timestamp() {
-                sqlx::query("UPDATE console_sessions SET last_seen_at = $1 WHERE session_hash = $2")
-                    .bind(now.timestamp())
-                    .bind(session_hash)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(db_error)?;
+                sqlx::query(
+                    "UPDATE console_sessions SET last_seen_at = $1 WHERE session_hash = $2",
+                )
+                .bind(now.timestamp())
+                .bind(session_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
             }
             Ok(Some(self.with_rights(person_from_row(&row)?).await?))
         })

@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use app::backend::{AuditRecord, PersonRecord, StoreError};
-use app::model::AuditAction;
 use app::domain::{Employment, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
+use app::model::AuditAction;
 
 use super::{db_error, flag, is_unique_violation, person_from_row, Db, PERSON_COLUMNS};
 
@@ -151,7 +151,13 @@ impl Db {
         .await
         .map_err(db_error)?;
         let details = describe(employment);
-        let audit = operator_audit(now, AuditAction::UserChanged, actor, &person.login, &details);
+        let audit = operator_audit(
+            now,
+            AuditAction::UserChanged,
+            actor,
+            &person.login,
+            &details,
+        );
         super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -258,7 +264,8 @@ impl Db {
         for person in &demo {
             self.add_person(person, now, DEMO_ACTOR).await?;
         }
-        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now, DEMO_ACTOR).await?;
+        self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now, DEMO_ACTOR)
+            .await?;
         Ok(DemoOutcome::Seeded {
             admin_login: "admin".into(),
         })

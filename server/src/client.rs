@@ -1,0 +1,130 @@
+//! Who is calling: the TCP peer, or — when the peer is a reverse proxy the operator trusts
+//! (`JETONS_TRUSTED_PROXIES`) — the address that proxy says it forwarded for.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use app::backend::ClientAddr;
+
+/// Addresses of the reverse proxies whose `X-Forwarded-For` is believed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(pub Vec<IpAddr>);
+
+impl TrustedProxies {
+    /// A comma-separated list of IP addresses.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(|item| {
+                item.parse::<IpAddr>()
+                    .map_err(|_| format!("JETONS_TRUSTED_PROXIES: {item:?} is not an IP address"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self)
+    }
+
+    fn trusts(&self, ip: IpAddr) -> bool {
+        self.0.contains(&ip)
+    }
+
+    /// The client behind `peer`: the right-most `X-Forwarded-For` entry that is not one of our
+    /// proxies (entries further left are whatever the client chose to send).
+    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let mut chain = Vec::new();
+        for value in headers.get_all("x-forwarded-for") {
+            let Ok(value) = value.to_str() else {
+                return peer;
+            };
+            for item in value.split(',') {
+                match item.trim().parse::<IpAddr>() {
+                    Ok(ip) => chain.push(ip),
+                    Err(_) => return peer,
+                }
+            }
+        }
+        chain
+            .into_iter()
+            .rev()
+            .find(|ip| !self.trusts(*ip))
+            .unwrap_or(peer)
+    }
+}
+
+pub async fn client_address(
+    State(proxies): State<Arc<TrustedProxies>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        let client = proxies.client(peer, request.headers());
+        request.extensions_mut().insert(ClientAddr(client));
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&'static str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_claims() {
+        let none = TrustedProxies::default();
+        assert_eq!(
+            none.client(ip("192.0.2.1"), &forwarded(&["203.0.113.9"])),
+            ip("192.0.2.1")
+        );
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_right_most_untrusted_entry_is_the_client() {
+        let proxies = TrustedProxies::parse("10.0.0.1, 10.0.0.2").unwrap();
+        let proxy = ip("10.0.0.1");
+        assert_eq!(
+            proxies.client(proxy, &forwarded(&["203.0.113.9"])),
+            ip("203.0.113.9")
+        );
+        // The client forged the first entry; the proxies appended the real one.
+        assert_eq!(
+            proxies.client(proxy, &forwarded(&["1.2.3.4, 203.0.113.9", "10.0.0.2"])),
+            ip("203.0.113.9")
+        );
+        assert_eq!(proxies.client(proxy, &forwarded(&[])), proxy);
+        assert_eq!(proxies.client(proxy, &forwarded(&["not-an-ip"])), proxy);
+    }
+
+    #[test]
+    fn the_list_must_hold_addresses() {
+        assert_eq!(
+            TrustedProxies::parse("").unwrap(),
+            TrustedProxies::default()
+        );
+        assert!(TrustedProxies::parse("10.0.0.1,proxy.local").is_err());
+        assert!(TrustedProxies::parse("10.0.0.0/8").is_err());
+    }
+}
