@@ -1,11 +1,12 @@
-//! The authorization matrix, through real HTTP: every server function and console page, for
-//! every caller that must not get through — no session, no right 090201, feature flag off,
+//! The authorization matrix of the server functions, through real HTTP: every server function,
+//! for every caller that must not get through — no session, no right 090201, feature flag off,
 //! cross-origin POST, non-POST method — with the exact answer, and proof that nothing changed
 //! (the admin's token list and the audit log's size are the same before and after).
+//! The console pages' matrix is in `authz_pages.rs`.
 
 mod support;
 
-use reqwest::header::{HeaderMap, ACCEPT, ALLOW, LOCATION, SET_COOKIE};
+use reqwest::header::{HeaderMap, ACCEPT, ALLOW, SET_COOKIE};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 use support::{TestDb, TestServer, ADMIN, NO_RIGHT};
@@ -55,7 +56,7 @@ const CROSS_ORIGIN: [(&str, &[(&str, &str)]); 5] = [
     ("neither Origin nor Sec-Fetch-Site", &[]),
 ];
 
-/// The name of the token every test starts with; no refused visitor may ever see it.
+/// The name of the token every test starts with.
 const TARGET_NAME: &str = "Target token";
 
 struct Fixture {
@@ -350,152 +351,5 @@ async fn server_functions_answer_only_post_even_from_the_console_origin() {
         &stranger_session,
         401,
         "not_logged_in",
-    );
-}
-
-/// A page as a browser would get it: (status, Location, HTML).
-async fn visit(server: &TestServer, client: &Client, path: &str) -> (u16, Option<String>, String) {
-    let response = client.get(server.url(path)).send().await.expect(path);
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    (status, location, response.text().await.expect("page body"))
-}
-
-const DENIED: &[&str] = &["403", "Access denied", "You need right 090201"];
-const FLAG_OFF: &str = "This feature requires enabling the feature flag Technique &gt; Jetons Api.";
-
-/// (who, client, path, status, Location, texts the page shows, whether it may show data)
-type Visit<'a> = (
-    &'a str,
-    &'a Client,
-    &'a str,
-    u16,
-    Option<&'a str>,
-    &'a [&'a str],
-    bool,
-);
-
-async fn check_visits(server: &TestServer, visits: &[Visit<'_>]) {
-    for (who, client, path, status, location, texts, shows_data) in visits {
-        let (actual, actual_location, html) = visit(server, client, path).await;
-        let what = format!("{who} on {path}");
-        assert_eq!(actual, *status, "{what}: {html}");
-        assert_eq!(actual_location.as_deref(), *location, "{what}");
-        for text in texts.iter() {
-            assert!(html.contains(text), "{what}: no {text:?} in {html}");
-        }
-        if !shows_data {
-            assert!(!html.contains(TARGET_NAME), "{what} shows a token: {html}");
-        }
-        assert!(!html.contains("Create an API token"), "{what}: {html}");
-    }
-}
-
-#[tokio::test]
-async fn console_pages_turn_away_whoever_may_not_see_them() {
-    let f = fixture().await;
-    let anonymous = f.server.client();
-    let clerk = f.server.login(NO_RIGHT).await;
-    let tokens = f.server.tokens(&f.admin).await;
-    let refused: [Visit; 6] = [
-        (
-            "anonymous",
-            &anonymous,
-            "/security/api-tokens",
-            302,
-            Some("/login"),
-            &[],
-            false,
-        ),
-        (
-            "anonymous",
-            &anonymous,
-            "/security/audit-log",
-            302,
-            Some("/login"),
-            &[],
-            false,
-        ),
-        (
-            "anonymous",
-            &anonymous,
-            "/",
-            302,
-            Some("/security/api-tokens"),
-            &[],
-            false,
-        ),
-        (
-            "clerk",
-            &clerk,
-            "/security/api-tokens",
-            403,
-            None,
-            DENIED,
-            false,
-        ),
-        (
-            "clerk",
-            &clerk,
-            "/security/audit-log",
-            403,
-            None,
-            DENIED,
-            false,
-        ),
-        (
-            "clerk",
-            &clerk,
-            "/",
-            302,
-            Some("/security/api-tokens"),
-            &[],
-            false,
-        ),
-    ];
-    check_visits(&f.server, &refused).await;
-
-    // The admin with the flag off: the tokens screen explains itself (and answers 403, the
-    // status list_tokens gives it while rendering); the audit log does not depend on the flag.
-    f.db.cli_ok("flag disable Technique 'Jetons Api'", None);
-    let flag_off: [Visit; 3] = [
-        (
-            "admin, flag off",
-            &f.admin,
-            "/security/api-tokens",
-            403,
-            None,
-            &[FLAG_OFF],
-            false,
-        ),
-        (
-            "admin, flag off",
-            &f.admin,
-            "/security/audit-log",
-            200,
-            None,
-            &["Audit log", TARGET_NAME],
-            true,
-        ),
-        (
-            "admin, flag off",
-            &f.admin,
-            "/",
-            302,
-            Some("/security/api-tokens"),
-            &[],
-            false,
-        ),
-    ];
-    check_visits(&f.server, &flag_off).await;
-    f.db.cli_ok("flag enable Technique 'Jetons Api'", None);
-    assert_eq!(
-        f.server.tokens(&f.admin).await,
-        tokens,
-        "a page visit changed the tokens"
     );
 }

@@ -12,12 +12,12 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, ORIGIN, SET_COOKIE};
-use reqwest::StatusCode;
+use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 use support::{TestDb, ADMIN, SERVER};
 
@@ -28,8 +28,8 @@ const AUDITOR_PASSWORD: &str = "auditor-password-K3v9";
 struct Server {
     base: String,
     stderr: PathBuf,
-    stdout: Arc<Mutex<String>>,
-    reader: Option<JoinHandle<()>>,
+    /// Reads the server's stdout until it ends; returns all of it.
+    reader: Option<JoinHandle<String>>,
     child: Child,
     /// (what was asked, status + headers + body) of every answer but the create_token ones.
     answers: Mutex<Vec<(String, String)>>,
@@ -51,30 +51,26 @@ impl Server {
             .spawn()
             .expect("spawn the server");
         let pipe = child.stdout.take().expect("stdout");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let kept = Arc::clone(&stdout);
         let (tx, rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
+            let mut all = String::new();
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
                 if let Some(addr) = line.split("listening on ").nth(1) {
                     let _ = tx.send(addr.trim().to_owned());
                 }
-                let mut all = kept.lock().expect("stdout lock");
                 all.push_str(&line);
                 all.push('\n');
             }
+            all
         });
         let Ok(base) = rx.recv_timeout(Duration::from_secs(30)) else {
             let _ = child.kill();
-            panic!(
-                "server did not start: {}",
-                std::fs::read_to_string(&stderr).unwrap_or_default()
-            );
+            let log = std::fs::read_to_string(&stderr).unwrap_or_default();
+            panic!("server did not start: {log}");
         };
         Self {
             base,
             stderr,
-            stdout,
             reader: Some(reader),
             child,
             answers: Mutex::new(Vec::new()),
@@ -85,64 +81,49 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
-    fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
+    fn client(&self) -> Client {
+        Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client")
     }
 
-    /// Status, headers and body of an answer, as one text.
-    async fn read(response: reqwest::Response) -> (StatusCode, String) {
+    /// Status, headers and body of an answer, as one text; kept in `answers` under `what`,
+    /// unless `what` is `None` (the create_token answers, which must show their token).
+    async fn record(&self, what: Option<&str>, response: Response) -> (StatusCode, String) {
         let status = response.status();
         let headers = format!("{:?}", response.headers());
         let body = response.text().await.expect("body");
-        (status, format!("{status}\n{headers}\n{body}"))
-    }
-
-    async fn record(&self, what: &str, response: reqwest::Response) -> (StatusCode, String) {
-        let (status, text) = Self::read(response).await;
-        self.answers
-            .lock()
-            .expect("answers lock")
-            .push((what.to_owned(), text.clone()));
+        let text = format!("{status}\n{headers}\n{body}");
+        if let Some(what) = what {
+            let answer = (what.to_owned(), text.clone());
+            self.answers.lock().expect("answers lock").push(answer);
+        }
         (status, text)
     }
 
-    fn post(&self, client: &reqwest::Client, name: &str) -> reqwest::RequestBuilder {
-        client
-            .post(self.url(&format!("/api/{name}")))
-            .header(ORIGIN, &self.base)
-            .header(ACCEPT, "application/json")
+    /// A server-function call the way the console's pages make it.
+    async fn post(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        let url = self.url(&format!("/api/{name}"));
+        let request = client.post(url).header(ORIGIN, &self.base);
+        let request = request.header(ACCEPT, "application/json").form(form);
+        request.send().await.expect(name)
     }
 
-    async fn call(
-        &self,
-        client: &reqwest::Client,
-        name: &str,
-        form: &[(&str, &str)],
-    ) -> (StatusCode, Value) {
-        let response = self.post(client, name).form(form).send().await.expect(name);
-        let (status, text) = self.record(name, response).await;
-        (
-            status,
-            serde_json::from_str(body_of(&text)).unwrap_or(Value::Null),
-        )
+    /// A server-function call that must succeed; returns its JSON answer.
+    async fn ok(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Value {
+        let response = self.post(client, name, form).await;
+        let (status, text) = self.record(Some(name), response).await;
+        let body = serde_json::from_str(body_of(&text)).unwrap_or(Value::Null);
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+        body
     }
 
     /// Logs in; returns the status and the session id the server set, if any.
-    async fn login(
-        &self,
-        client: &reqwest::Client,
-        password: &str,
-    ) -> (StatusCode, Option<String>) {
-        let response = self
-            .post(client, "login")
-            .form(&[("login", ADMIN.0), ("password", password)])
-            .send()
-            .await
-            .expect("login");
+    async fn login(&self, client: &Client, password: &str) -> (StatusCode, Option<String>) {
+        let form = [("login", ADMIN.0), ("password", password)];
+        let response = self.post(client, "login", &form).await;
         let session = response
             .headers()
             .get_all(SET_COOKIE)
@@ -152,23 +133,14 @@ impl Server {
             .and_then(|c| c.split(';').next())
             .filter(|id| !id.is_empty())
             .map(str::to_owned);
-        (self.record("login", response).await.0, session)
+        (self.record(Some("login"), response).await.0, session)
     }
 
     /// Creates a token for `user_id`; returns (plaintext, id, the whole answer).
-    async fn create(
-        &self,
-        client: &reqwest::Client,
-        user_id: &str,
-        name: &str,
-    ) -> (String, String, String) {
-        let response = self
-            .post(client, "create_token")
-            .form(&[("user_id", user_id), ("name", name), ("expiration", "")])
-            .send()
-            .await
-            .expect("create_token");
-        let (status, text) = Self::read(response).await;
+    async fn create(&self, client: &Client, user_id: &str, name: &str) -> (String, String, String) {
+        let form = [("user_id", user_id), ("name", name), ("expiration", "")];
+        let response = self.post(client, "create_token", &form).await;
+        let (status, text) = self.record(None, response).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         let body: Value = serde_json::from_str(body_of(&text))
             .unwrap_or_else(|_| panic!("create_token answer: {text}"));
@@ -177,18 +149,19 @@ impl Server {
     }
 
     async fn me(&self, token: &str) -> StatusCode {
-        let response = reqwest::Client::new()
-            .get(self.url("/api/v1/me"))
+        let request = Client::new().get(self.url("/api/v1/me"));
+        let response = request
             .header(AUTHORIZATION, format!("Bearer {token}"))
             .send()
+            .await;
+        self.record(Some("GET /api/v1/me"), response.expect("me"))
             .await
-            .expect("me");
-        self.record("GET /api/v1/me", response).await.0
+            .0
     }
 
-    async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+    async fn page(&self, client: &Client, path: &str) -> String {
         let response = client.get(self.url(path)).send().await.expect("page");
-        let (status, text) = self.record(&format!("GET {path}"), response).await;
+        let (status, text) = self.record(Some(&format!("GET {path}")), response).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         text
     }
@@ -197,11 +170,9 @@ impl Server {
     fn output(&mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
+        let reader = self.reader.take().map(JoinHandle::join);
+        let stdout = reader.and_then(Result::ok).unwrap_or_default();
         let stderr = std::fs::read_to_string(&self.stderr).unwrap_or_default();
-        let stdout = self.stdout.lock().expect("stdout lock").clone();
         format!("{stderr}\n{stdout}")
     }
 }
@@ -250,6 +221,13 @@ fn unknown_token(entropy: [u8; 32]) -> String {
     format!("jet_{body}{}", base62(&(!crc).to_be_bytes(), 6))
 }
 
+/// Asserts that none of the `secrets` (what it is, its text) is in `text`, which is `place`.
+fn assert_hides(place: &str, text: &str, secrets: &[(&str, &str)]) {
+    for (secret_name, secret) in secrets {
+        assert!(!text.contains(*secret), "{secret_name} is in {place}");
+    }
+}
+
 /// The token with one character of its body changed: a typo.
 fn mistyped(token: &str) -> String {
     let mut chars: Vec<char> = token.chars().collect();
@@ -266,15 +244,9 @@ async fn whole_flow_leaks_nothing(level: &str) {
         Some(AUDITOR_PASSWORD),
     );
     assert!(cli.status.success(), "{cli:?}");
-    let cli_output = format!(
-        "{}{}",
-        String::from_utf8_lossy(&cli.stdout),
-        String::from_utf8_lossy(&cli.stderr)
-    );
-    assert!(
-        !cli_output.contains(AUDITOR_PASSWORD),
-        "CLI at {level}: {cli_output}"
-    );
+    let cli_output = String::from_utf8_lossy(&[cli.stdout, cli.stderr].concat()).into_owned();
+    let place = format!("the CLI's output at {level}: {cli_output}");
+    assert_hides(&place, &cli_output, &[("the password", AUDITOR_PASSWORD)]);
 
     let mut server = Server::start(&db);
     let refused = server.client();
@@ -286,15 +258,10 @@ async fn whole_flow_leaks_nothing(level: &str) {
     assert_eq!(status, StatusCode::OK);
     let session = session.expect("a session cookie");
 
-    let (status, users) = server.call(&admin, "eligible_users", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{users}");
-    let billing = users
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|u| u["login"] == "svc-billing")
-        .map(|u| u["id"].to_string())
-        .expect("svc-billing is eligible");
+    let users = server.ok(&admin, "eligible_users", &[]).await;
+    let users = users.as_array().cloned().unwrap_or_default();
+    let billing = users.iter().find(|u| u["login"] == "svc-billing");
+    let billing = billing.expect("svc-billing is eligible")["id"].to_string();
     let (first, first_id, first_answer) = server.create(&admin, &billing, "Leak check one").await;
     let (second, second_id, second_answer) =
         server.create(&admin, &billing, "Leak check two").await;
@@ -312,10 +279,8 @@ async fn whole_flow_leaks_nothing(level: &str) {
     assert_eq!(server.me(&unknown).await, StatusCode::UNAUTHORIZED);
 
     // Everything the console shows while both tokens are active.
-    let (status, admin_info) = server.call(&admin, "current_admin", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{admin_info}");
-    let (status, rows) = server.call(&admin, "list_tokens", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{rows}");
+    server.ok(&admin, "current_admin", &[]).await;
+    let rows = server.ok(&admin, "list_tokens", &[]).await;
     assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
     let tokens_page = server.page(&admin, "/security/api-tokens").await;
     assert!(
@@ -323,39 +288,27 @@ async fn whole_flow_leaks_nothing(level: &str) {
         "the page lists the tokens"
     );
 
-    let (status, removed) = server
-        .call(&admin, "remove_token", &[("id", &first_id)])
+    server
+        .ok(&admin, "remove_token", &[("id", &first_id)])
         .await;
-    assert_eq!(status, StatusCode::OK, "{removed}");
     assert_eq!(server.me(&first).await, StatusCode::UNAUTHORIZED);
-    let (status, deleted) = server
-        .call(&admin, "delete_token", &[("id", &second_id)])
+    server
+        .ok(&admin, "delete_token", &[("id", &second_id)])
         .await;
-    assert_eq!(status, StatusCode::OK, "{deleted}");
     assert_eq!(server.me(&second).await, StatusCode::UNAUTHORIZED);
-    let (status, rows) = server.call(&admin, "list_tokens", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{rows}");
+    server.ok(&admin, "list_tokens", &[]).await;
     server.page(&admin, "/security/api-tokens").await;
 
-    let (status, audit) = server.call(&admin, "audit_log", &[("page", "1")]).await;
-    assert_eq!(status, StatusCode::OK, "{audit}");
+    let audit = server.ok(&admin, "audit_log", &[("page", "1")]).await;
     let pages = audit["pages"].as_u64().expect("pages");
     let mut actions = Vec::new();
     for page in 1..=pages + 1 {
-        let (status, audit) = server
-            .call(&admin, "audit_log", &[("page", &page.to_string())])
-            .await;
-        assert_eq!(status, StatusCode::OK, "{audit}");
-        actions.extend(
-            audit["entries"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|e| e["action"].clone()),
-        );
-        server
-            .page(&admin, &format!("/security/audit-log?page={page}"))
-            .await;
+        let number = page.to_string();
+        let audit = server.ok(&admin, "audit_log", &[("page", &number)]).await;
+        let entries = audit["entries"].as_array().cloned().unwrap_or_default();
+        actions.extend(entries.iter().map(|e| e["action"].clone()));
+        let path = format!("/security/audit-log?page={page}");
+        server.page(&admin, &path).await;
     }
     for action in [
         "LoginFailed",
@@ -369,8 +322,7 @@ async fn whole_flow_leaks_nothing(level: &str) {
             "the audit log lacks {action}: {actions:?}"
         );
     }
-    let (status, _) = server.call(&admin, "logout", &[]).await;
-    assert_eq!(status, StatusCode::OK);
+    server.ok(&admin, "logout", &[]).await;
 
     let secrets = [
         ("the first token", first.as_str()),
@@ -383,12 +335,7 @@ async fn whole_flow_leaks_nothing(level: &str) {
     let answers = server.answers.lock().expect("answers lock").clone();
     assert!(answers.len() > 20, "{} answers", answers.len());
     for (what, answer) in &answers {
-        for (secret_name, secret) in secrets {
-            assert!(
-                !answer.contains(secret),
-                "{secret_name} is in the answer to {what}: {answer}"
-            );
-        }
+        assert_hides(&format!("the answer to {what}: {answer}"), answer, &secrets);
     }
 
     let logs = server.output();
@@ -414,15 +361,9 @@ async fn whole_flow_leaks_nothing(level: &str) {
             "RUST_LOG=trace was not applied:\n{logs}"
         );
     }
-    for (secret_name, secret) in secrets
-        .into_iter()
-        .chain([("the session id", session.as_str())])
-    {
-        assert!(
-            !logs.contains(secret),
-            "{secret_name} is in the server's output at {level}"
-        );
-    }
+    let place = format!("the server's output at {level}");
+    assert_hides(&place, &logs, &secrets);
+    assert_hides(&place, &logs, &[("the session id", session.as_str())]);
 }
 
 #[tokio::test]

@@ -112,6 +112,8 @@ pub enum ConsoleError {
     Unavailable { message: String },
     #[error("This request did not come from the console's own pages and was refused.")]
     CrossOrigin,
+    #[error("The console could not read the server's answer; reload the page.")]
+    UnreadableAnswer,
     #[error("Too many failed attempts; try again in {retry_after} seconds.")]
     TooManyAttempts { retry_after: u64 },
     #[error("Server functions only answer POST requests.")]
@@ -142,6 +144,7 @@ impl ConsoleError {
             Self::BadRequest { .. } => 400,
             Self::Unavailable { .. } => 502,
             Self::TooManyAttempts { .. } => 429,
+            Self::UnreadableAnswer => 502,
             Self::MethodNotAllowed => 405,
             Self::TooLarge => 413,
             Self::Internal => 500,
@@ -169,9 +172,11 @@ impl FromServerFnError for ConsoleError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(message)
-            | ServerFnErrorErr::MissingArg(message)
-            | ServerFnErrorErr::Deserialization(message) => Self::BadRequest { message },
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                Self::BadRequest { message }
+            }
+            // Only the browser decodes answers: a version mismatch after a deployment, say.
+            ServerFnErrorErr::Deserialization(_) => Self::UnreadableAnswer,
             ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
                 Self::Unavailable { message }
             }

@@ -84,7 +84,7 @@ test('logs in without JavaScript and gets the tokens table rendered by the serve
   await createAndReadToken(page, { name });
 
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: BASE_URL });
-  browserErrors.watch(context);
+  await browserErrors.watch(context);
   try {
     const noJs = await submitLoginForm(context, PEOPLE.admin.password);
 
@@ -113,7 +113,7 @@ test('a wrong password without JavaScript shows the error too', async ({
   browserErrors,
 }) => {
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL: BASE_URL });
-  browserErrors.watch(context);
+  await browserErrors.watch(context);
   try {
     const noJs = await submitLoginForm(context, 'not-the-password');
 

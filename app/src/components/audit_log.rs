@@ -95,7 +95,7 @@ fn AuditLine(entry: AuditEntry) -> impl IntoView {
     view! {
         <tr data-event-id=entry.id.to_string()>
             <td class="at">{entry.at}</td>
-            <td>{entry.action.label()}</td>
+            <td class="event">{entry.action.label()}</td>
             <td>{entry.actor}</td>
             <td class="client">{entry.client}</td>
             <td>{entry.target}</td>

@@ -1,6 +1,10 @@
 //! Server side of the server functions: session + right + flag gate, then domain, then store.
 
+mod audit;
 mod session;
+
+use audit::{audit, token_target};
+pub use audit::{audit_log, AUDIT_PAGE_SIZE};
 
 pub use session::{login, logout, session_cookie_name};
 
@@ -13,13 +17,13 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
 use crate::backend::{
-    AuditRecord, ClientAddr, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome,
-    StoreError, TokenRecord,
+    ClientAddr, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
+    TokenRecord,
 };
 use crate::domain::{rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{
-    AdminInfo, AuditAction, AuditEntry, AuditPage, ConsoleError, CreatedToken, EligibleUser, Field,
-    FieldError, TokenRow, TokenStatus,
+    AdminInfo, AuditAction, ConsoleError, CreatedToken, EligibleUser, Field, FieldError, TokenRow,
+    TokenStatus,
 };
 
 /// The page's Content-Security-Policy: only this origin's script and WASM, plus the inline
@@ -45,9 +49,6 @@ pub fn send_content_security_policy() {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
-
-/// Audit log lines per page.
-pub const AUDIT_PAGE_SIZE: u32 = 50;
 
 /// Gives a failed call its HTTP status.
 pub fn respond<T>(result: Result<T, ConsoleError>) -> Result<T, ConsoleError> {
@@ -101,26 +102,6 @@ pub(crate) fn client_ip() -> Option<IpAddr> {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|info| info.0.ip())
         })
-}
-
-pub(crate) fn audit(
-    console: &Console,
-    action: AuditAction,
-    actor: String,
-    target: impl Into<String>,
-) -> AuditRecord {
-    AuditRecord {
-        at: console.now(),
-        action,
-        actor,
-        client: client_ip().map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
-        target: target.into(),
-    }
-}
-
-/// How the audit log names a token: its user and its name (unique per user).
-fn token_target(owner_login: &str, name: &str) -> String {
-    format!("{owner_login} › {name}")
 }
 
 struct Admin {
@@ -389,46 +370,4 @@ pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
     }
     tracing::info!(token_id = id, by = %admin.person.login, "API token deleted");
     Ok(())
-}
-
-/// One page of the audit log (1-based), newest first. Right 090201 only; the feature flag
-/// does not hide it, since flag changes are among its events.
-pub async fn audit_log(page: u32) -> Result<AuditPage, ConsoleError> {
-    let admin = admin().await?;
-    if page == 0 {
-        return Err(ConsoleError::BadRequest {
-            message: "pages are numbered from 1".into(),
-        });
-    }
-    let offset = u64::from(page - 1) * u64::from(AUDIT_PAGE_SIZE);
-    let (events, total) = admin
-        .console
-        .store
-        .audit_events(offset, AUDIT_PAGE_SIZE)
-        .await
-        .map_err(internal)?;
-    let pages = u32::try_from(total.div_ceil(u64::from(AUDIT_PAGE_SIZE)))
-        .unwrap_or(u32::MAX)
-        .max(1);
-    Ok(AuditPage {
-        entries: events
-            .into_iter()
-            .map(|event| AuditEntry {
-                id: event.id,
-                at: event
-                    .record
-                    .at
-                    .with_timezone(&admin.console.zone)
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string(),
-                action: event.record.action,
-                actor: event.record.actor,
-                client: event.record.client,
-                target: event.record.target,
-            })
-            .collect(),
-        page,
-        pages,
-        total,
-    })
 }
