@@ -2,12 +2,9 @@
 //! (`JETONS_TRUSTED_PROXIES`) — the address that proxy says it forwarded for.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
 
 use app::backend::ClientAddr;
 
@@ -59,11 +56,8 @@ impl TrustedProxies {
     }
 }
 
-pub async fn client_address(
-    State(proxies): State<Arc<TrustedProxies>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// Records the request's client address (see [`TrustedProxies::client`]) in its extensions.
+pub fn identify(proxies: &TrustedProxies, request: &mut Request) {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -72,7 +66,6 @@ pub async fn client_address(
         let client = proxies.client(peer, request.headers());
         request.extensions_mut().insert(ClientAddr(client));
     }
-    next.run(request).await
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
-//! Request guards in front of the console: size limits, POST-only server functions from the
-//! console's own origin with exactly their declared fields, and the security headers.
+//! Request guards: size limits, the client's address and the security headers in front of
+//! everything; POST-only server functions from the console's own origin with exactly their
+//! declared fields.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{
     ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN,
     REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
@@ -18,6 +19,8 @@ use server_fn::ServerFn;
 
 use app::api;
 use app::model::ConsoleError;
+
+use crate::client::{self, TrustedProxies};
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -40,43 +43,67 @@ fn is_server_fn(path: &str) -> bool {
     path.starts_with("/api/") && !path.starts_with("/api/v1/")
 }
 
-/// Oversized addresses get 414, oversized header sets 431; bodies announced larger than the limit get 413 before a
-/// byte of them is read (bodies without a length are cut by the body limit layer).
-pub async fn size_limits(request: Request, next: Next) -> Response {
+fn too_large(status: StatusCode, error: &str, message: String) -> Response {
+    (
+        status,
+        Json(serde_json::json!({ "error": error, "message": message })),
+    )
+        .into_response()
+}
+
+/// Oversized addresses get 414, oversized header sets 431; bodies announced larger than the
+/// limit get 413 before a byte of them is read (bodies without a length are cut by the body
+/// limit layer).
+fn size_refusal(request: &Request) -> Option<Response> {
+    let uri = request.uri();
+    let uri_bytes = uri.path_and_query().map_or(0, |pq| pq.as_str().len())
+        + uri.authority().map_or(0, |a| a.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return Some(too_large(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("Request addresses are limited to {MAX_URI_BYTES} bytes."),
+        ));
+    }
     let header_bytes: usize = request
         .headers()
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
-    if request.uri().to_string().len() > MAX_URI_BYTES {
-        return (
-            StatusCode::URI_TOO_LONG,
-            Json(serde_json::json!({
-                "error": "uri_too_long",
-                "message": format!("Request addresses are limited to {MAX_URI_BYTES} bytes."),
-            })),
-        )
-            .into_response();
-    }
     if header_bytes > MAX_HEADER_BYTES {
-        return (
+        return Some(too_large(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            Json(serde_json::json!({
-                "error": "headers_too_large",
-                "message": format!("Request headers are limited to {MAX_HEADER_BYTES} bytes."),
-            })),
-        )
-            .into_response();
+            "headers_too_large",
+            format!("Request headers are limited to {MAX_HEADER_BYTES} bytes."),
+        ));
     }
     let announced = request
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return refuse(ConsoleError::TooLarge);
-    }
-    next.run(request).await
+    announced
+        .is_some_and(|length| length > MAX_BODY_BYTES as u64)
+        .then(|| refuse(ConsoleError::TooLarge))
+}
+
+/// In front of everything, in one layer (every API call pays for it): size limits, the
+/// client's address, and the security headers on the way out.
+pub async fn front(
+    State(proxies): State<Arc<TrustedProxies>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = match size_refusal(&request) {
+        Some(refusal) => refusal,
+        None => {
+            client::identify(&proxies, &mut request);
+            next.run(request).await
+        }
+    };
+    add_security_headers(response.headers_mut(), is_asset);
+    response
 }
 
 /// Whether a state-changing request comes from the console's own pages: `Origin` names this
@@ -158,25 +185,33 @@ fn check_fields(path: &str, body: &[u8]) -> Result<(), ConsoleError> {
 }
 
 /// Server functions: POST only (405 otherwise), from the console's own origin (403), with a
-/// form-encoded body holding only the function's declared fields, each once (400).
-pub async fn server_fn_guard(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    if !is_server_fn(&path) {
+/// form-encoded body holding only the function's declared fields, each once (400). Other
+/// requests pass straight through.
+pub async fn server_functions(request: Request, next: Next) -> Response {
+    if !is_server_fn(request.uri().path()) {
         return next.run(request).await;
     }
+    let request = match check_server_fn_request(request).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
+    with_error_status(next.run(request).await).await
+}
+
+async fn check_server_fn_request(request: Request) -> Result<Request, Response> {
     if request.method() != Method::POST {
         let mut response = refuse(ConsoleError::MethodNotAllowed);
         response
             .headers_mut()
             .insert(ALLOW, HeaderValue::from_static("POST"));
-        return response;
+        return Err(response);
     }
     if !same_origin(request.headers()) {
-        return refuse(ConsoleError::CrossOrigin);
+        return Err(refuse(ConsoleError::CrossOrigin));
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return refuse(ConsoleError::TooLarge);
+        return Err(refuse(ConsoleError::TooLarge));
     };
     let form = parts
         .headers
@@ -187,21 +222,17 @@ pub async fn server_fn_guard(request: Request, next: Next) -> Response {
                 .starts_with("application/x-www-form-urlencoded")
         });
     if !bytes.is_empty() && !form {
-        return refuse(ConsoleError::BadRequest {
+        return Err(refuse(ConsoleError::BadRequest {
             message: "server functions take application/x-www-form-urlencoded bodies".into(),
-        });
+        }));
     }
-    if let Err(error) = check_fields(&path, &bytes) {
-        return refuse(error);
-    }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    check_fields(parts.uri.path(), &bytes).map_err(refuse)?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 /// A server function that failed before its body ran (bad arguments) answers 500 in Leptos;
 /// give it the status its error deserves.
-pub async fn server_fn_status(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+async fn with_error_status(response: Response) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key("serverfnerror")
     {
@@ -216,10 +247,7 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+fn add_security_headers(headers: &mut HeaderMap, is_asset: bool) {
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -232,7 +260,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     if !is_asset {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    response
 }
 
 #[cfg(test)]

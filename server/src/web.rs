@@ -20,7 +20,6 @@ use app::backend::{Console, LoginThrottle};
 use app::{shell, App};
 
 use crate::bearer::{ApiCaller, BearerAuth};
-use crate::client;
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::store::Db;
@@ -116,13 +115,10 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), String> {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(guard::server_fn_status))
-        .layer(middleware::from_fn(guard::server_fn_guard))
-        .layer(middleware::from_fn(guard::size_limits))
-        .layer(middleware::from_fn(guard::security_headers))
+        .layer(middleware::from_fn(guard::server_functions))
         .layer(middleware::from_fn_with_state(
             Arc::new(settings.trusted_proxies.clone()),
-            client::client_address,
+            guard::front,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(static_asset_compression())
