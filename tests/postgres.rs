@@ -76,3 +76,46 @@ async fn the_whole_token_lifecycle_works_on_postgresql() {
     );
     assert_eq!(server.me(&kept).await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn audit_log_last_use_and_sessions_work_on_postgresql() {
+    let db = TestDb::postgres().with_env("JETONS_SESSION_IDLE", "2s");
+    db.seed();
+    let server = db.start();
+    let (status, _) = server
+        .call(
+            &server.client(),
+            "login",
+            &[("login", ADMIN.0), ("password", "wrong-password")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let admin = server.login(ADMIN).await;
+    let (token, row) = server.create(&admin, "svc-billing", "Audited", "").await;
+    assert!(row["last_used"].is_null(), "{row}");
+    assert_eq!(server.me(&token).await.0, StatusCode::OK);
+    let used = server.tokens(&admin).await[0].clone();
+    assert!(used["last_used"].is_string(), "{used}");
+    assert_eq!(used["last_used_from"], "127.0.0.1");
+
+    let (status, page) = server.call(&admin, "audit_log", &[("page", "1")]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let actions: Vec<&str> = page["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions[..3],
+        ["TokenCreated", "LoginSucceeded", "LoginFailed"],
+        "{page}"
+    );
+    assert_eq!(page["entries"][0]["target"], "svc-billing › Audited");
+    // Six people added and the flag enabled by the seed, then the three above.
+    assert_eq!(page["total"], 10, "{page}");
+
+    std::thread::sleep(std::time::Duration::from_millis(3200));
+    let (status, body) = server.call(&admin, "list_tokens", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "an idle session ends: {body}");
+}
