@@ -115,7 +115,11 @@ async fn audit_log_last_use_and_sessions_work_on_postgresql() {
     // Six people added and the flag enabled by the seed, then the three above.
     assert_eq!(page["total"], 10, "{page}");
 
-    std::thread::sleep(std::time::Duration::from_millis(3200));
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
     let (status, body) = server.call(&admin, "list_tokens", &[]).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "an idle session ends: {body}");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "an idle session ends: {body}"
+    );
 }
