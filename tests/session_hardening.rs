@@ -153,6 +153,24 @@ async fn a_session_ends_at_its_lifetime_however_active() {
     assert_logged_out("3.2 s after login, active", whoami(&server, &cookie).await);
 }
 
+/// An operator who shortens the lifetime (a stolen laptop) ends the sessions already open.
+#[tokio::test]
+async fn a_shorter_lifetime_applies_to_sessions_already_open() {
+    let mut db = TestDb::sqlite();
+    db.seed();
+    let server = db.start();
+    let cookie = login_cookie(&server, None).await;
+    assert_eq!(whoami(&server, &cookie).await.0, StatusCode::OK);
+    drop(server);
+    sleep(Duration::from_millis(2200)).await;
+    db.env.push(("JETONS_SESSION_LIFETIME".into(), "1s".into()));
+    let server = db.start();
+    assert_logged_out(
+        "2.2 s after login, the lifetime now 1 s",
+        whoami(&server, &cookie).await,
+    );
+}
+
 #[tokio::test]
 async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
     let db = TestDb::sqlite();

@@ -98,6 +98,12 @@ pub struct StoredAudit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub std::net::IpAddr);
 
+impl ClientAddr {
+    pub fn of(extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+        extensions.get::<Self>().map(|client| client.0)
+    }
+}
+
 /// When console sessions end: after `idle` without a request, and `lifetime` after login.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {

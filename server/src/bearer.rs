@@ -1,10 +1,10 @@
 //! `Authorization: Bearer <token>` for API resources (RFC 6750). Any route protected by one
 //! extractor argument: `async fn handler(caller: ApiCaller) -> ...`.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -162,16 +162,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let auth = BearerAuth::from_ref(state);
-        let client = parts
-            .extensions
-            .get::<ClientAddr>()
-            .map(|client| client.0)
-            .or_else(|| {
-                parts
-                    .extensions
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|info| info.0.ip())
-            });
+        let client = ClientAddr::of(&parts.extensions);
         let now = auth.clock.now();
         if let Some(ip) = client {
             auth.failures

@@ -27,32 +27,30 @@ impl TrustedProxies {
     }
 
     fn trusts(&self, ip: IpAddr) -> bool {
-        self.0.contains(&ip)
+        let ip = ip.to_canonical();
+        self.0.iter().any(|proxy| proxy.to_canonical() == ip)
     }
 
-    /// The client behind `peer`: the right-most `X-Forwarded-For` entry that is not one of our
-    /// proxies (entries further left are whatever the client chose to send).
+    /// The client behind `peer`: walking `X-Forwarded-For` from the right (what our own
+    /// proxies appended), the first entry that is not one of our proxies. Entries to its left
+    /// are whatever the client chose to send, and are not read.
     pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
         if !self.trusts(peer) {
-            return peer;
+            return peer.to_canonical();
         }
-        let mut chain = Vec::new();
-        for value in headers.get_all("x-forwarded-for") {
-            let Ok(value) = value.to_str() else {
-                return peer;
-            };
-            for item in value.split(',') {
-                match item.trim().parse::<IpAddr>() {
-                    Ok(ip) => chain.push(ip),
-                    Err(_) => return peer,
-                }
+        let values: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        for item in values.iter().rev().flat_map(|value| value.rsplit(',')) {
+            match item.trim().parse::<IpAddr>() {
+                Ok(ip) if self.trusts(ip) => continue,
+                Ok(ip) => return ip.to_canonical(),
+                Err(_) => break,
             }
         }
-        chain
-            .into_iter()
-            .rev()
-            .find(|ip| !self.trusts(*ip))
-            .unwrap_or(peer)
+        peer.to_canonical()
     }
 }
 
@@ -109,6 +107,20 @@ mod tests {
         );
         assert_eq!(proxies.client(proxy, &forwarded(&[])), proxy);
         assert_eq!(proxies.client(proxy, &forwarded(&["not-an-ip"])), proxy);
+        // Garbage the client put on the left does not hide the address the proxy appended.
+        assert_eq!(
+            proxies.client(proxy, &forwarded(&["x, 203.0.113.9"])),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_the_same_address() {
+        let proxies = TrustedProxies::parse("10.0.0.1").unwrap();
+        assert_eq!(
+            proxies.client(ip("::ffff:10.0.0.1"), &forwarded(&["::ffff:203.0.113.9"])),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]

@@ -83,7 +83,7 @@ fn AuditTable(page: AuditPage) -> impl IntoView {
         {body}
         <nav class="pager" aria-label="Audit log pages">
             {(page > 1)
-                .then(|| view! { <a href=link(page.min(pages + 1) - 1) rel="prev">"Previous"</a> })}
+                .then(|| view! { <a href=link(page.min(pages.saturating_add(1)) - 1) rel="prev">"Previous"</a> })}
             <span class="page-of">{format!("Page {page} of {pages} ({total} events)")}</span>
             {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"Next"</a> })}
         </nav>

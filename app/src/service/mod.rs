@@ -8,9 +8,8 @@ pub use audit::{audit_log, AUDIT_PAGE_SIZE};
 
 pub use session::{login, logout, session_cookie_name};
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::ConnectInfo;
 use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -91,17 +90,7 @@ pub(crate) fn request_parts() -> Option<Parts> {
 
 /// The address the request came from, as the server decided it.
 pub(crate) fn client_ip() -> Option<IpAddr> {
-    let parts = request_parts()?;
-    parts
-        .extensions
-        .get::<ClientAddr>()
-        .map(|client| client.0)
-        .or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip())
-        })
+    ClientAddr::of(&request_parts()?.extensions)
 }
 
 struct Admin {

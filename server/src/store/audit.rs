@@ -26,10 +26,6 @@ where
 }
 
 impl Db {
-    pub async fn record_audit_event(&self, audit: &AuditRecord) -> StoreResult<()> {
-        insert_audit(&self.pool, audit).await
-    }
-
     pub async fn audit_page(
         &self,
         offset: u64,

@@ -145,11 +145,13 @@ impl ConsoleStore for Db {
         Box::pin(async move {
             let row = sqlx::query(&format!(
                 "SELECT {PERSON_COLUMNS}, s.last_seen_at FROM console_sessions s JOIN people p ON p.id = s.person_id \
-                 WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3"
+                 WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
+                 AND s.created_at > $4"
             ))
             .bind(session_hash.clone())
             .bind(now.timestamp())
             .bind((now - policy.idle).timestamp())
+            .bind((now - policy.lifetime).timestamp())
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
@@ -190,7 +192,7 @@ impl ConsoleStore for Db {
     }
 
     fn record_audit(&self, audit: AuditRecord) -> BoxFuture<'_, StoreResult<()>> {
-        Box::pin(async move { self.record_audit_event(&audit).await })
+        Box::pin(async move { insert_audit(&self.pool, &audit).await })
     }
 
     fn audit_events(

@@ -29,15 +29,14 @@ fn operator_audit(
     now: DateTime<Utc>,
     action: AuditAction,
     actor: &str,
-    login: &str,
-    details: &str,
+    target: String,
 ) -> AuditRecord {
     AuditRecord {
         at: now,
         action,
         actor: actor.to_owned(),
         client: CLI_CLIENT.to_owned(),
-        target: format!("{login}: {details}"),
+        target,
     }
 }
 
@@ -115,7 +114,12 @@ impl Db {
         if person.password_hash.is_some() {
             details.push_str(", may log in");
         }
-        let audit = operator_audit(now, AuditAction::UserAdded, actor, &person.login, &details);
+        let audit = operator_audit(
+            now,
+            AuditAction::UserAdded,
+            actor,
+            format!("{}: {details}", person.login),
+        );
         super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
@@ -151,13 +155,8 @@ impl Db {
         .await
         .map_err(db_error)?;
         let details = describe(employment);
-        let audit = operator_audit(
-            now,
-            AuditAction::UserChanged,
-            actor,
-            &person.login,
-            &details,
-        );
+        let target = format!("{}: {details}", person.login);
+        let audit = operator_audit(now, AuditAction::UserChanged, actor, target);
         super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -187,13 +186,7 @@ impl Db {
         } else {
             AuditAction::FlagDisabled
         };
-        let audit = AuditRecord {
-            at: now,
-            action,
-            actor: actor.to_owned(),
-            client: CLI_CLIENT.to_owned(),
-            target: format!("{domain} > {label}"),
-        };
+        let audit = operator_audit(now, action, actor, format!("{domain} > {label}"));
         super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)
     }
