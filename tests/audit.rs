@@ -16,10 +16,10 @@ const CLI_CLIENT: &str = "local (CLI)";
 
 /// How the audit log names whoever ran a CLI command: the operating-system account.
 fn cli_operator() -> String {
-    let account = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown account".into());
-    format!("operator {account} (CLI)")
+    match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
+        Ok(account) if !account.trim().is_empty() => format!("operator {} (CLI)", account.trim()),
+        _ => "operator (CLI)".to_owned(),
+    }
 }
 
 async fn audit_page(

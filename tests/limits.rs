@@ -117,6 +117,29 @@ async fn five_wrong_passwords_lock_the_address_even_for_the_right_password() {
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[LOCATION], "/login?failed=throttled");
     assert!(response.headers().get(SET_COOKIE).is_none());
+
+    // Three refused attempts, one block: the audit log records it once, with its first login.
+    let away = Client::builder()
+        .local_address(AWAY.parse::<IpAddr>().expect("ip"))
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let (status, body) = server
+        .call(&away, "login", &[("login", ADMIN.0), ("password", ADMIN.1)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, page) = server.call(&away, "audit_log", &[("page", "1")]).await;
+    let blocked: Vec<&Value> = page["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "LoginThrottled")
+        .collect();
+    assert_eq!(blocked.len(), 1, "{page}");
+    assert_eq!(
+        (&blocked[0]["actor"], &blocked[0]["client"]),
+        (&Value::from(ADMIN.0), &Value::from(HOME))
+    );
 }
 
 /// Twenty failures for one login within a minute, from however many addresses, lock that

@@ -193,6 +193,8 @@ pub enum AuditAction {
     TokenDeleted,
     LoginSucceeded,
     LoginFailed,
+    /// The first refusal of a block of logins (per login or per address).
+    LoginThrottled,
     Logout,
     FlagEnabled,
     FlagDisabled,
@@ -201,12 +203,13 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::TokenCreated,
         Self::TokenRemoved,
         Self::TokenDeleted,
         Self::LoginSucceeded,
         Self::LoginFailed,
+        Self::LoginThrottled,
         Self::Logout,
         Self::FlagEnabled,
         Self::FlagDisabled,
@@ -221,6 +224,7 @@ impl AuditAction {
             Self::TokenDeleted => "token_deleted",
             Self::LoginSucceeded => "login_succeeded",
             Self::LoginFailed => "login_failed",
+            Self::LoginThrottled => "login_throttled",
             Self::Logout => "logout",
             Self::FlagEnabled => "flag_enabled",
             Self::FlagDisabled => "flag_disabled",
@@ -240,6 +244,7 @@ impl AuditAction {
             Self::TokenDeleted => "Token deleted",
             Self::LoginSucceeded => "Login succeeded",
             Self::LoginFailed => "Login failed",
+            Self::LoginThrottled => "Logins blocked",
             Self::Logout => "Logout",
             Self::FlagEnabled => "Feature flag enabled",
             Self::FlagDisabled => "Feature flag disabled",

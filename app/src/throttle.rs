@@ -14,7 +14,21 @@ const MAX_KEYS: usize = 65_536;
 pub struct Throttle<K> {
     limit: usize,
     window: Duration,
-    failures: Mutex<HashMap<K, VecDeque<DateTime<Utc>>>>,
+    state: Mutex<State<K>>,
+}
+
+struct State<K> {
+    failures: HashMap<K, VecDeque<DateTime<Utc>>>,
+    /// For keys blocked now: the end of the block already reported by a [`Blocked::first`].
+    reported: HashMap<K, DateTime<Utc>>,
+}
+
+/// A refusal: how long to wait, and whether it is the first one of this block (worth
+/// recording once, where every later refusal is not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocked {
+    pub retry_after: u64,
+    pub first: bool,
 }
 
 impl<K: Hash + Eq + Clone> Throttle<K> {
@@ -22,19 +36,32 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         Self {
             limit: limit.max(1),
             window,
-            failures: Mutex::new(HashMap::new()),
+            state: Mutex::new(State {
+                failures: HashMap::new(),
+                reported: HashMap::new(),
+            }),
         }
     }
 
-    /// `Err(seconds to wait)` once `limit` failures fell within the window.
-    pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), u64> {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        failures
-            .get(key)
-            .map_or(Ok(()), |times| self.wait(times, now))
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<K>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn wait(&self, times: &VecDeque<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), u64> {
+    /// Refused once `limit` failures fell within the window.
+    pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), Blocked> {
+        let mut state = self.lock();
+        self.refuse_if_blocked(&mut state, key, now)
+    }
+
+    fn refuse_if_blocked(
+        &self,
+        state: &mut State<K>,
+        key: &K,
+        now: DateTime<Utc>,
+    ) -> Result<(), Blocked> {
+        let Some(times) = state.failures.get(key) else {
+            return Ok(());
+        };
         let recent: Vec<_> = times.iter().filter(|t| **t > now - self.window).collect();
         if recent.len() < self.limit {
             return Ok(());
@@ -42,34 +69,41 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         let unblocked_at = *recent[recent.len() - self.limit] + self.window;
         let wait = unblocked_at - now;
         let seconds = wait.num_seconds() + i64::from(wait.subsec_nanos() > 0);
-        Err(seconds.max(1).unsigned_abs())
+        let first = state.reported.get(key) != Some(&unblocked_at);
+        if first {
+            state.reported.insert(key.clone(), unblocked_at);
+        }
+        Err(Blocked {
+            retry_after: seconds.max(1).unsigned_abs(),
+            first,
+        })
     }
 
     pub fn fail(&self, key: K, now: DateTime<Utc>) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        self.record(&mut failures, key, now);
+        let mut state = self.lock();
+        self.record(&mut state, key, now);
     }
 
-    fn record(
-        &self,
-        failures: &mut HashMap<K, VecDeque<DateTime<Utc>>>,
-        key: K,
-        now: DateTime<Utc>,
-    ) {
-        if failures.len() >= MAX_KEYS && !failures.contains_key(&key) {
+    fn record(&self, state: &mut State<K>, key: K, now: DateTime<Utc>) {
+        if state.failures.len() >= MAX_KEYS && !state.failures.contains_key(&key) {
             let cutoff = now - self.window;
-            failures.retain(|_, times| times.back().is_some_and(|t| *t > cutoff));
-            if failures.len() >= MAX_KEYS {
-                let oldest = failures
+            state
+                .failures
+                .retain(|_, times| times.back().is_some_and(|t| *t > cutoff));
+            state.reported.retain(|_, until| *until > now);
+            if state.failures.len() >= MAX_KEYS {
+                let oldest = state
+                    .failures
                     .iter()
                     .min_by_key(|(_, times)| times.back().copied())
                     .map(|(k, _)| k.clone());
                 if let Some(oldest) = oldest {
-                    failures.remove(&oldest);
+                    state.failures.remove(&oldest);
+                    state.reported.remove(&oldest);
                 }
             }
         }
-        let times = failures.entry(key).or_default();
+        let times = state.failures.entry(key).or_default();
         times.push_back(now);
         while times.len() > self.limit {
             times.pop_front();
@@ -78,31 +112,30 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
 
     /// Counts an attempt as a failure before its outcome is known, unless the key is already
     /// blocked. Check and count happen under one lock: concurrent attempts cannot all slip in.
-    pub fn reserve(&self, key: K, now: DateTime<Utc>) -> Result<(), u64> {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(times) = failures.get(&key) {
-            self.wait(times, now)?;
-        }
-        self.record(&mut failures, key, now);
+    pub fn reserve(&self, key: K, now: DateTime<Utc>) -> Result<(), Blocked> {
+        let mut state = self.lock();
+        self.refuse_if_blocked(&mut state, &key, now)?;
+        self.record(&mut state, key, now);
         Ok(())
     }
 
     /// Takes back one failure recorded at `at` (an attempt reserved, then successful).
     pub fn release(&self, key: &K, at: DateTime<Utc>) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(times) = failures.get_mut(key) {
+        let mut state = self.lock();
+        if let Some(times) = state.failures.get_mut(key) {
             if let Some(position) = times.iter().rposition(|t| *t == at) {
                 times.remove(position);
             }
             if times.is_empty() {
-                failures.remove(key);
+                state.failures.remove(key);
             }
         }
     }
 
     pub fn forget(&self, key: &K) {
-        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        failures.remove(key);
+        let mut state = self.lock();
+        state.failures.remove(key);
+        state.reported.remove(key);
     }
 }
 
@@ -148,8 +181,13 @@ impl LoginThrottle {
     }
 
     /// Starts a login attempt, counted as failed until [`LoginThrottle::succeed`] says
-    /// otherwise. `Err(seconds to wait)` when the login or the address is blocked.
-    pub fn begin(&self, login: &str, ip: Option<IpAddr>, now: DateTime<Utc>) -> Result<(), u64> {
+    /// otherwise. Refused when the login or the address is blocked.
+    pub fn begin(
+        &self,
+        login: &str,
+        ip: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Blocked> {
         let key = Self::login_key(login);
         if let Some(ip) = ip {
             self.per_address.check(&address_key(ip), now)?;
@@ -189,11 +227,29 @@ mod tests {
             assert_eq!(throttle.check(&"k", at(s)), Ok(()));
             throttle.fail("k", at(s));
         }
-        assert_eq!(throttle.check(&"k", at(21)), Err(39));
+        let wait = |b: Result<(), Blocked>| b.map_err(|b| b.retry_after);
+        assert_eq!(wait(throttle.check(&"k", at(21))), Err(39));
         assert_eq!(throttle.check(&"other", at(21)), Ok(()));
         assert_eq!(throttle.check(&"k", at(60)), Ok(()));
         throttle.fail("k", at(60));
-        assert_eq!(throttle.check(&"k", at(61)), Err(9));
+        assert_eq!(wait(throttle.check(&"k", at(61))), Err(9));
+    }
+
+    #[test]
+    fn only_the_first_refusal_of_a_block_is_first() {
+        let throttle = Throttle::new(2, Duration::minutes(1));
+        throttle.fail("k", at(0));
+        throttle.fail("k", at(1));
+        let first = |s| throttle.check(&"k", at(s)).map_err(|b| b.first);
+        assert_eq!(first(2), Err(true));
+        assert_eq!(first(3), Err(false));
+        assert_eq!(first(30), Err(false));
+        // Unblocked at 61; blocked again by two new failures: a new block, a new first.
+        assert_eq!(first(61), Ok(()));
+        throttle.fail("k", at(62));
+        throttle.fail("k", at(63));
+        assert_eq!(first(64), Err(true));
+        assert_eq!(first(65), Err(false));
     }
 
     #[test]
@@ -250,7 +306,10 @@ mod tests {
         let throttle = Throttle::new(1, Duration::minutes(1));
         throttle.fail("k", at(0));
         let later = at(10) + Duration::milliseconds(500);
-        assert_eq!(throttle.check(&"k", later), Err(50));
+        assert_eq!(
+            throttle.check(&"k", later).map_err(|b| b.retry_after),
+            Err(50)
+        );
     }
 
     #[test]
@@ -270,6 +329,6 @@ mod tests {
         for i in 0..(MAX_KEYS as u32 + 10) {
             throttle.fail(i, at(0));
         }
-        assert!(throttle.failures.lock().unwrap().len() <= MAX_KEYS);
+        assert!(throttle.lock().failures.len() <= MAX_KEYS);
     }
 }

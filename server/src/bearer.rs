@@ -167,7 +167,7 @@ where
         if let Some(ip) = client {
             auth.failures
                 .check(&address_key(ip), now)
-                .map_err(BearerError::TooManyFailures)?;
+                .map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))?;
         }
         let result = match parse_authorization(&parts.headers) {
             Ok(secret) => auth.authenticate(&secret, client).await,

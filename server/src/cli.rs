@@ -205,10 +205,10 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
 
 /// Who the audit log names for a CLI command: the operating-system account that ran it.
 fn operator() -> String {
-    let account = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown account".into());
-    format!("operator {account} (CLI)")
+    match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
+        Ok(account) if !account.trim().is_empty() => format!("operator {} (CLI)", account.trim()),
+        _ => "operator (CLI)".to_owned(),
+    }
 }
 
 pub async fn set_flag(

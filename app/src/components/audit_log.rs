@@ -37,7 +37,7 @@ fn AuditLog() -> impl IntoView {
         <section class="audit-log">
             <h1>"Audit log"</h1>
             <p class="lead">
-                "Token creations, removals and deletions, logins, logouts and feature flag changes, newest first."
+                "Token creations, removals and deletions, logins and logouts, feature flag and people changes, newest first."
             </p>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {

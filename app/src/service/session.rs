@@ -7,7 +7,7 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
 use super::{audit, client_ip, console, cookie_value, internal, request_parts, respond};
-use crate::backend::{Console, PersonRecord};
+use crate::backend::{Console, Credentials, PersonRecord};
 use crate::domain::password;
 use crate::domain::token::{sha256_hex, to_hex};
 use crate::model::{AuditAction, ConsoleError};
@@ -84,13 +84,34 @@ fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
     respond(Err(error))
 }
 
+/// A login that matches nobody is not written down: it may be a password typed in the wrong
+/// field, or a look-alike of a real login.
+fn audit_actor(credentials: Option<&Credentials>) -> String {
+    credentials.map_or_else(|| "unknown login".to_owned(), |c| c.person.login.clone())
+}
+
+async fn known_login(console: &Console, login: &str) -> Result<String, ConsoleError> {
+    let credentials = console
+        .store
+        .credentials(login.trim())
+        .await
+        .map_err(internal);
+    Ok(audit_actor(respond(credentials)?.as_ref()))
+}
+
 /// Logs in. Unknown logins and wrong passwords take the same path, argon2 check included.
 pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let console = respond(console())?;
     let ip = client_ip();
     let began = console.now();
-    if let Err(retry_after) = console.login_throttle.begin(login, ip, began) {
+    if let Err(blocked) = console.login_throttle.begin(login, ip, began) {
+        let retry_after = blocked.retry_after;
         tracing::info!(retry_after, "console login refused: too many failures");
+        if blocked.first {
+            let actor = known_login(&console, login).await?;
+            let event = audit(&console, AuditAction::LoginThrottled, actor, CONSOLE_TARGET);
+            respond(console.store.record_audit(event).await.map_err(internal))?;
+        }
         set_header(header::RETRY_AFTER, &retry_after.to_string());
         return refuse(ConsoleError::TooManyAttempts { retry_after });
     }
