@@ -34,6 +34,9 @@ fn AuditLog() -> impl IntoView {
     };
     let events = Resource::new(page, audit_log);
     view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            "Administration console › Security › Audit log"
+        </nav>
         <section class="audit-log">
             <h1>"Audit log"</h1>
             <p class="lead">
