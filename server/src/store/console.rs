@@ -112,10 +112,12 @@ impl ConsoleStore for Db {
             let now = audit.at;
             let mut tx = self.pool.begin().await.map_err(db_error)?;
             sqlx::query(
-                "DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                "DELETE FROM console_sessions \
+                 WHERE expires_at <= $1 OR last_seen_at <= $2 OR created_at <= $3",
             )
             .bind(now.timestamp())
             .bind((now - policy.idle).timestamp())
+            .bind((now - policy.lifetime).timestamp())
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
