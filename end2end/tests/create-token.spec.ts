@@ -172,8 +172,17 @@ test('dialogs take the focus and Escape closes them', async ({ page }) => {
   await page.getByRole('button', { name: 'Create an API token' }).click();
   const dialog = createDialog(page);
   await expect(dialog.getByLabel('User')).toBeFocused();
+  // The page behind the dialog is out of reach while it is open.
+  await expect(page.locator('header.topbar')).toHaveAttribute('inert', '');
+  await expect(page.locator('nav.sidebar')).toHaveAttribute('inert', '');
+  const logOut = page.getByRole('button', { name: 'Log out' });
+  await logOut.focus();
+  await expect(logOut).not.toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  await expect(page.locator('[inert]')).toHaveCount(0);
+  await logOut.focus();
+  await expect(logOut).toBeFocused();
 
   const name = uniqueName('Keyboard');
   const reveal = await createToken(page, { name });
@@ -181,6 +190,8 @@ test('dialogs take the focus and Escape closes them', async ({ page }) => {
   const token = await revealToken(page);
   await page.keyboard.press('Escape');
   await expect(tokenDialog(page)).toHaveCount(0);
+  // Create closed as the token dialog opened: nothing stays inert once both are gone.
+  await expect(page.locator('[inert]')).toHaveCount(0);
   await page.getByRole('button', { name: `Delete token ${name}` }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete the token' });
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
