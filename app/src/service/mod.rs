@@ -3,10 +3,10 @@
 mod audit;
 mod session;
 
+pub use audit::audit_log;
 use audit::{audit, token_target};
-pub use audit::{audit_log, AUDIT_PAGE_SIZE};
 
-pub use session::{login, logout, session_cookie_name};
+pub use session::{login, logout};
 
 use std::net::IpAddr;
 
@@ -16,8 +16,8 @@ use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
 use crate::backend::{
-    ClientAddr, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
-    TokenRecord,
+    AuditRecord, ClientAddr, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome,
+    StoreError, TokenRecord,
 };
 use crate::domain::{rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{
@@ -295,22 +295,34 @@ fn token_gone() -> ConsoleError {
     }
 }
 
-pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
-    let admin = token_admin().await?;
-    let console = &admin.console;
-    let token = console
+/// The token `id` and the audit event of `action` on it, by the calling admin.
+async fn token_event(
+    admin: &Admin,
+    id: i64,
+    action: AuditAction,
+) -> Result<(TokenRecord, AuditRecord), ConsoleError> {
+    let token = admin
+        .console
         .store
         .token(id)
         .await
         .map_err(internal)?
         .ok_or_else(token_gone)?;
     let event = audit(
-        console,
-        AuditAction::TokenRemoved,
+        &admin.console,
+        action,
         admin.person.login.clone(),
         token_target(&token.owner_login, &token.name),
     );
-    match console
+    Ok((token, event))
+}
+
+pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
+    let admin = token_admin().await?;
+    let (mut token, event) = token_event(&admin, id, AuditAction::TokenRemoved).await?;
+    let removed_at = event.at;
+    match admin
+        .console
         .store
         .remove_token(id, admin.person.id, event)
         .await
@@ -325,31 +337,15 @@ pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
         RemoveOutcome::NotFound => return Err(token_gone()),
     }
     tracing::info!(token_id = id, by = %admin.person.login, "API token removed");
-    let record = console
-        .store
-        .token(id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(token_gone)?;
-    Ok(to_row(console, record))
+    token.removed_at = Some(removed_at);
+    Ok(to_row(&admin.console, token))
 }
 
 pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
     let admin = token_admin().await?;
-    let console = &admin.console;
-    let token = console
-        .store
-        .token(id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(token_gone)?;
-    let event = audit(
-        console,
-        AuditAction::TokenDeleted,
-        admin.person.login.clone(),
-        token_target(&token.owner_login, &token.name),
-    );
-    if !console
+    let (_, event) = token_event(&admin, id, AuditAction::TokenDeleted).await?;
+    if !admin
+        .console
         .store
         .delete_token(id, event)
         .await

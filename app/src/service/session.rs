@@ -19,7 +19,7 @@ const CONSOLE_TARGET: &str = "Administration console";
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// The session cookie's name: `__Host-` tells browsers it is Secure, host-only and for `/`.
-pub fn session_cookie_name(console: &Console) -> &'static str {
+fn session_cookie_name(console: &Console) -> &'static str {
     if console.secure_cookies {
         "__Host-jetons_session"
     } else {
@@ -90,13 +90,14 @@ fn audit_actor(credentials: Option<&Credentials>) -> String {
     credentials.map_or_else(|| "unknown login".to_owned(), |c| c.person.login.clone())
 }
 
-async fn known_login(console: &Console, login: &str) -> Result<String, ConsoleError> {
-    let credentials = console
-        .store
-        .credentials(login.trim())
-        .await
-        .map_err(internal);
-    Ok(audit_actor(respond(credentials)?.as_ref()))
+async fn credentials(console: &Console, login: &str) -> Result<Option<Credentials>, ConsoleError> {
+    respond(
+        console
+            .store
+            .credentials(login.trim())
+            .await
+            .map_err(internal),
+    )
 }
 
 /// Logs in. Unknown logins and wrong passwords take the same path, argon2 check included.
@@ -108,25 +109,16 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         let retry_after = blocked.retry_after;
         tracing::info!(retry_after, "console login refused: too many failures");
         if blocked.first {
-            let actor = known_login(&console, login).await?;
+            let actor = audit_actor(credentials(&console, login).await?.as_ref());
             let event = audit(&console, AuditAction::LoginThrottled, actor, CONSOLE_TARGET);
             respond(console.store.record_audit(event).await.map_err(internal))?;
         }
         set_header(header::RETRY_AFTER, &retry_after.to_string());
         return refuse(ConsoleError::TooManyAttempts { retry_after });
     }
-    let credentials = console
-        .store
-        .credentials(login.trim())
-        .await
-        .map_err(internal);
-    let credentials = respond(credentials)?;
+    let credentials = credentials(&console, login).await?;
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
-    // A login that matches nobody is not written down: it may be a password typed in the
-    // wrong field, or a look-alike of a real login.
-    let attempted = credentials
-        .as_ref()
-        .map_or_else(|| "unknown login".to_owned(), |c| c.person.login.clone());
+    let attempted = audit_actor(credentials.as_ref());
     let password = password.to_owned();
     // argon2id costs ~19 MiB and tens of ms per check: bound how many run at once.
     let permit = respond(
