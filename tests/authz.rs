@@ -130,21 +130,11 @@ impl Fixture {
         for (header, value) in headers {
             request = request.header(*header, *value);
         }
-        let response = request.send().await.expect(name);
-        let status = response.status();
-        let response_headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, response_headers, body)
+        support::answer(request.send().await.expect(name)).await
     }
 
     async fn audit_total(&self) -> u64 {
-        let (status, body) = self
-            .server
-            .call(&self.admin, "audit_log", &[("page", "1")])
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["total"].as_u64().expect("audit total")
+        self.server.audit_total(&self.admin).await
     }
 
     async fn newest_event(&self) -> Value {
@@ -155,12 +145,8 @@ impl Fixture {
         body["entries"][0].clone()
     }
 
-    /// What the admin can observe: every token (with its status) and the audit log's size.
     async fn state(&self) -> (Vec<Value>, u64) {
-        (
-            self.server.tokens(&self.admin).await,
-            self.audit_total().await,
-        )
+        self.server.state(&self.admin).await
     }
 }
 

@@ -17,17 +17,6 @@ const CONTROL: &str =
 const MALFORMED: &str = "Enter the expiration date as YYYY-MM-DD.";
 const TOO_FAR: &str = "The expiration date must be in year 9999 or earlier.";
 
-async fn audit_total(server: &TestServer, admin: &Client) -> u64 {
-    let (status, body) = server.call(admin, "audit_log", &[("page", "1")]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["total"].as_u64().expect("audit total")
-}
-
-/// What the admin can observe: every token (with its status) and the audit log's size.
-async fn state(server: &TestServer, admin: &Client) -> (Vec<Value>, u64) {
-    (server.tokens(admin).await, audit_total(server, admin).await)
-}
-
 /// Posts a raw body to a server function from the console's origin.
 async fn post_raw(
     server: &TestServer,
@@ -45,12 +34,8 @@ async fn post_raw(
         .send()
         .await
         .expect(name);
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    let (status, _, body) = support::answer(response).await;
+    (status, body)
 }
 
 /// How text appears in the page's HTML text nodes.
@@ -68,7 +53,7 @@ async fn malformed_forms_get_400_bad_request_and_store_nothing() {
         .await;
     let id = row["id"].to_string();
     let billing = server.user_id(&admin, "svc-billing").await;
-    let before = state(&server, &admin).await;
+    let before = server.state(&admin).await;
     // (function, form body, what the message must say; "" = any explanation)
     let mut cases: Vec<(&str, String, &str)> = vec![
         ("create_token", String::new(), ""),
@@ -117,7 +102,7 @@ async fn malformed_forms_get_400_bad_request_and_store_nothing() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
     assert_eq!(answer["error"], "bad_request", "{answer}");
     assert_eq!(
-        state(&server, &admin).await,
+        server.state(&admin).await,
         before,
         "a malformed request changed something"
     );
@@ -129,7 +114,7 @@ async fn bad_values_get_422_on_the_right_field_and_store_nothing() {
     let billing = server.user_id(&admin, "svc-billing").await.to_string();
     let b = billing.as_str();
     let huge_name = "n".repeat(10_000);
-    let before = state(&server, &admin).await;
+    let before = server.state(&admin).await;
     // (user_id, name, expiration, field, start of the message)
     let cases: Vec<(&str, &str, &str, &str, &str)> = vec![
         (b, "", "", "name", "Enter a token name."),
@@ -227,7 +212,7 @@ async fn bad_values_get_422_on_the_right_field_and_store_nothing() {
         assert!(actual.starts_with(message), "{what}: {body}");
     }
     assert_eq!(
-        state(&server, &admin).await,
+        server.state(&admin).await,
         before,
         "a refused create stored something"
     );
@@ -295,12 +280,7 @@ async fn names_that_look_dangerous_are_stored_served_and_shown_exactly_as_typed(
         .create(&admin, "svc-billing", "After the odd names", "")
         .await;
     assert_eq!(server.tokens(&admin).await.len(), names.len() + 2);
-    let logins: Vec<String> = server
-        .eligible(&admin)
-        .await
-        .into_iter()
-        .map(|(l, _)| l)
-        .collect();
+    let logins: Vec<String> = server.eligible_logins(&admin).await;
     assert_eq!(logins, ["svc-billing"]);
 }
 
@@ -313,20 +293,20 @@ async fn remove_and_delete_refuse_targets_that_are_gone_and_change_nothing() {
 
     let (status, body) = server.call(&admin, "remove_token", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let before = state(&server, &admin).await;
+    let before = server.state(&admin).await;
     let (status, body) = server.call(&admin, "remove_token", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::CONFLICT, "removed twice: {body}");
     assert_eq!(body["error"], "conflict", "{body}");
     assert_eq!(body["message"], "This token has already been removed.");
     assert_eq!(
-        state(&server, &admin).await,
+        server.state(&admin).await,
         before,
         "the second removal changed something"
     );
 
     let (status, body) = server.call(&admin, "delete_token", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let before = state(&server, &admin).await;
+    let before = server.state(&admin).await;
     let gone = [
         id.as_str(),
         "0",
@@ -345,7 +325,7 @@ async fn remove_and_delete_refuse_targets_that_are_gone_and_change_nothing() {
             );
         }
     }
-    let after = state(&server, &admin).await;
+    let after = server.state(&admin).await;
     assert_eq!(
         after, before,
         "a refused remove or delete changed something"

@@ -11,17 +11,6 @@ use serde_json::Value;
 use support::{TestServer, ADMIN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn audit_total(server: &TestServer, admin: &Client) -> u64 {
-    let (status, body) = server.call(admin, "audit_log", &[("page", "1")]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["total"].as_u64().expect("audit total")
-}
-
-/// What the admin can observe: every token (with its status) and the audit log's size.
-async fn state(server: &TestServer, admin: &Client) -> (Vec<Value>, u64) {
-    (server.tokens(admin).await, audit_total(server, admin).await)
-}
-
 /// Two answers, the lower status first.
 fn sorted(a: (StatusCode, Value), b: (StatusCode, Value)) -> [(StatusCode, Value); 2] {
     let mut answers = [a, b];
@@ -33,7 +22,7 @@ fn sorted(a: (StatusCode, Value), b: (StatusCode, Value)) -> [(StatusCode, Value
 async fn the_same_create_submitted_twice_at_once_stores_one_token() {
     let (_db, server, admin) = support::console().await;
     let billing = server.user_id(&admin, "svc-billing").await.to_string();
-    let (tokens, total) = state(&server, &admin).await;
+    let (tokens, total) = server.state(&admin).await;
     let form = [
         ("user_id", billing.as_str()),
         ("name", "Double click"),
@@ -55,7 +44,7 @@ async fn the_same_create_submitted_twice_at_once_stores_one_token() {
         1
     );
     assert_eq!(
-        audit_total(&server, &admin).await,
+        server.audit_total(&admin).await,
         total + 1,
         "one creation is recorded"
     );
@@ -66,7 +55,7 @@ async fn the_same_remove_or_delete_submitted_twice_at_once_happens_once() {
     let (_db, server, admin) = support::console().await;
     let (_, row) = server.create(&admin, "svc-billing", "Twice", "").await;
     let id = row["id"].to_string();
-    let total = audit_total(&server, &admin).await;
+    let total = server.audit_total(&admin).await;
 
     let form = [("id", id.as_str())];
     let (a, b) = tokio::join!(
@@ -79,7 +68,7 @@ async fn the_same_remove_or_delete_submitted_twice_at_once_happens_once() {
     assert_eq!(second, StatusCode::CONFLICT, "{refused}");
     assert_eq!(refused["error"], "conflict", "{refused}");
     assert_eq!(
-        audit_total(&server, &admin).await,
+        server.audit_total(&admin).await,
         total + 1,
         "one removal is recorded"
     );
@@ -93,7 +82,7 @@ async fn the_same_remove_or_delete_submitted_twice_at_once_happens_once() {
     assert_eq!(second, StatusCode::NOT_FOUND, "{refused}");
     assert_eq!(refused["error"], "not_found", "{refused}");
     assert_eq!(
-        audit_total(&server, &admin).await,
+        server.audit_total(&admin).await,
         total + 2,
         "one deletion is recorded"
     );
@@ -192,7 +181,7 @@ async fn an_oversized_body_gets_413_before_it_is_read_and_stores_nothing() {
     let (_db, server, admin) = support::console().await;
     let billing = server.user_id(&admin, "svc-billing").await;
     let cookie = session_cookie(&server).await;
-    let before = state(&server, &admin).await;
+    let before = server.state(&admin).await;
 
     // A ~100 KB name: the announced length alone gets the answer, the body is never sent.
     let huge = format!("user_id={billing}&name={}&expiration=", "n".repeat(100_000));
@@ -203,7 +192,7 @@ async fn an_oversized_body_gets_413_before_it_is_read_and_stores_nothing() {
         assert_eq!(body["error"], "too_large", "{path}: {body}");
     }
     assert_eq!(
-        state(&server, &admin).await,
+        server.state(&admin).await,
         before,
         "an oversized request changed something"
     );
@@ -220,7 +209,7 @@ async fn an_oversized_body_gets_413_before_it_is_read_and_stores_nothing() {
 async fn an_oversized_header_set_gets_431_and_stores_nothing() {
     let (_db, server, admin) = support::console().await;
     let billing = server.user_id(&admin, "svc-billing").await.to_string();
-    let before = state(&server, &admin).await;
+    let before = server.state(&admin).await;
     let form = [
         ("user_id", billing.as_str()),
         ("name", "Padded"),
@@ -243,7 +232,7 @@ async fn an_oversized_header_set_gets_431_and_stores_nothing() {
     let body: Value = response.json().await.expect("a JSON answer");
     assert_eq!(body["error"], "headers_too_large", "{body}");
     assert_eq!(
-        state(&server, &admin).await,
+        server.state(&admin).await,
         before,
         "an oversized request changed something"
     );
@@ -265,7 +254,7 @@ async fn cli_visible(server: &TestServer, admin: &Client) -> (Value, usize, u64)
     (
         eligible,
         server.tokens(admin).await.len(),
-        audit_total(server, admin).await,
+        server.audit_total(admin).await,
     )
 }
 
@@ -361,12 +350,7 @@ async fn the_cli_refuses_bad_input_with_a_clear_message_and_changes_nothing() {
         None,
     );
     assert!(out.starts_with("added svc-new"), "{out}");
-    let logins: Vec<String> = server
-        .eligible(&admin)
-        .await
-        .into_iter()
-        .map(|(l, _)| l)
-        .collect();
+    let logins: Vec<String> = server.eligible_logins(&admin).await;
     assert_eq!(logins, ["svc-billing", "svc-new"]);
 }
 

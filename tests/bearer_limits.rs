@@ -4,42 +4,13 @@
 
 mod support;
 
-use std::net::IpAddr;
-
-use reqwest::header::{HeaderMap, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, AUTHORIZATION};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use support::{TestDb, TestServer, ADMIN};
+use support::{answer, client_from, retry_after, TestDb, TestServer, ADMIN};
 
 const HOME: &str = "127.0.0.1";
 const AWAY: &str = "127.0.0.2";
-
-/// A client whose connections come from `ip`, without cookie store nor redirects.
-fn client_from(ip: &str) -> Client {
-    Client::builder()
-        .local_address(ip.parse::<IpAddr>().expect("ip"))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-async fn answer(response: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, headers, body)
-}
-
-fn retry_after(what: &str, headers: &HeaderMap) -> u64 {
-    let value = headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or_else(|| panic!("{what}: no Retry-After in {headers:?}"));
-    assert!((1..=60).contains(&value), "{what}: Retry-After {value}");
-    value
-}
 
 async fn me_from(
     server: &TestServer,

@@ -189,12 +189,7 @@ async fn bad_input_gets_a_specific_error_and_stores_nothing() {
 #[tokio::test]
 async fn the_eligible_users_are_technical_users_employed_today() {
     let (_db, server, admin) = support::console().await;
-    let logins: Vec<String> = server
-        .eligible(&admin)
-        .await
-        .into_iter()
-        .map(|(l, _)| l)
-        .collect();
+    let logins: Vec<String> = server.eligible_logins(&admin).await;
     assert_eq!(logins, ["svc-billing"]);
 }
 

@@ -4,18 +4,9 @@
 
 mod support;
 
-use reqwest::header::{HeaderMap, ACCEPT, ORIGIN};
+use reqwest::header::HeaderMap;
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
-use support::TestServer;
-
-/// A client without a cookie store (and that does not follow redirects).
-fn plain_client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
+use support::{answer, call_as, plain_client, TestServer};
 
 fn header(headers: &HeaderMap, name: &str) -> String {
     headers
@@ -23,30 +14,6 @@ fn header(headers: &HeaderMap, name: &str) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
-}
-
-async fn answer(response: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, headers, body)
-}
-
-/// A server-function call built like support's `call` (the console's origin, a JSON answer),
-/// with the given client.
-async fn call_as(
-    server: &TestServer,
-    client: &Client,
-    name: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, HeaderMap, Value) {
-    let request = client
-        .post(server.url(&format!("/api/{name}")))
-        .header(ORIGIN, &server.base)
-        .header(ACCEPT, "application/json")
-        .form(form);
-    answer(request.send().await.expect("server function call")).await
 }
 
 fn assert_common_headers(what: &str, headers: &HeaderMap) {
@@ -154,7 +121,7 @@ async fn pages_get_a_fresh_script_nonce_and_nothing_sensitive_is_cached() {
     assert!(html.contains("Too many failed attempts"), "{html}");
 
     // Server functions, including the one answer that carries a token in clear.
-    let (status, headers, body) = call_as(&server, &admin, "current_admin", &[]).await;
+    let (status, headers, body) = call_as(&server, &admin, "current_admin", &[], None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_no_store("current_admin", &headers);
     let id = server.user_id(&admin, "svc-billing").await.to_string();
@@ -163,11 +130,11 @@ async fn pages_get_a_fresh_script_nonce_and_nothing_sensitive_is_cached() {
         ("name", "Headers"),
         ("expiration", ""),
     ];
-    let (status, headers, body) = call_as(&server, &admin, "create_token", &form).await;
+    let (status, headers, body) = call_as(&server, &admin, "create_token", &form, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_no_store("create_token", &headers);
     let token = body["token"].as_str().expect("token").to_owned();
-    let (status, headers, body) = call_as(&server, &anonymous, "list_tokens", &[]).await;
+    let (status, headers, body) = call_as(&server, &anonymous, "list_tokens", &[], None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_no_store("a refused server function", &headers);
 

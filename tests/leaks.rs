@@ -11,7 +11,7 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, ORIGIN, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
-use support::{TestDb, ADMIN, SERVER};
+use support::{TestDb, ADMIN};
 
 const WRONG_PASSWORD: &str = "Wrong-Password-q8Zt4";
 const AUDITOR_PASSWORD: &str = "auditor-password-K3v9";
@@ -38,16 +38,7 @@ struct Server {
 impl Server {
     fn start(db: &TestDb) -> Self {
         let stderr = db.dir.join("leaks-server.log");
-        let mut child = Command::new(SERVER)
-            .arg("serve")
-            .env("DATABASE_URL", &db.url)
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
-            .env("RUST_LOG", "debug")
-            .env("JETONS_SECURE_COOKIES", "false")
-            .envs(db.env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&stderr).expect("log file"))
+        let mut child = support::serve_command(db, &stderr)
             .spawn()
             .expect("spawn the server");
         let pipe = child.stdout.take().expect("stdout");

@@ -6,54 +6,16 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, ACCEPT, COOKIE, ORIGIN, SET_COOKIE};
-use reqwest::{Client, StatusCode};
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use reqwest::StatusCode;
 use serde_json::Value;
-use support::{TestDb, TestServer, ADMIN};
+use support::{call_as, plain_client, TestDb, TestServer, ADMIN};
 use tokio::time::{sleep, sleep_until, Instant};
 
 static RUNS: AtomicU32 = AtomicU32::new(0);
-
-/// A client without a cookie store: every cookie it sends is given explicitly, so a cookie's
-/// `Max-Age` can never make a test pass on the client's side instead of the server's.
-fn plain_client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-async fn answer(response: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, headers, body)
-}
-
-/// A server-function call built like support's `call` (the console's origin, a JSON answer),
-/// with the given client and, if any, a raw `Cookie` header.
-async fn call_as(
-    server: &TestServer,
-    client: &Client,
-    name: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> (StatusCode, HeaderMap, Value) {
-    let mut request = client
-        .post(server.url(&format!("/api/{name}")))
-        .header(ORIGIN, &server.base)
-        .header(ACCEPT, "application/json")
-        .form(form);
-    if let Some(cookie) = cookie {
-        request = request.header(COOKIE, cookie);
-    }
-    answer(request.send().await.expect("server function call")).await
-}
 
 /// The one `Set-Cookie` of a response.
 fn set_cookie(headers: &HeaderMap) -> String {
@@ -272,15 +234,8 @@ async fn try_serve(db: &TestDb, env: &[(&str, &str)]) -> Start {
         "try-serve-{}.log",
         RUNS.fetch_add(1, Ordering::SeqCst)
     ));
-    let mut child = Command::new(support::SERVER)
-        .arg("serve")
-        .env("DATABASE_URL", &db.url)
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
-        .env("JETONS_SECURE_COOKIES", "false")
+    let mut child = support::serve_command(db, &log)
         .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).expect("log file"))
         .spawn()
         .expect("spawn the server");
     let stdout = child.stdout.take().expect("stdout");

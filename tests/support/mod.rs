@@ -2,13 +2,18 @@
 //! over real HTTP.
 #![allow(dead_code)]
 
+mod http;
+// Each test binary uses its own share of these.
+#[allow(unused_imports)]
+pub use http::{answer, call_as, client_from, plain_client, retry_after};
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, ORIGIN, WWW_AUTHENTICATE};
+use reqwest::header::{HeaderMap, AUTHORIZATION, WWW_AUTHENTICATE};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -163,6 +168,23 @@ impl Drop for TestDb {
     }
 }
 
+/// `server serve` on a free loopback port with this database, the test environment (debug
+/// logs, plain-HTTP cookies, then `db.env`), stdout piped and stderr into `log`.
+pub fn serve_command(db: &TestDb, log: &std::path::Path) -> Command {
+    let mut command = Command::new(SERVER);
+    command
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
+        .env("RUST_LOG", "debug")
+        .env("JETONS_SECURE_COOKIES", "false")
+        .envs(db.env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).expect("log file"));
+    command
+}
+
 pub struct TestServer {
     pub base: String,
     pub log: PathBuf,
@@ -175,17 +197,8 @@ impl TestServer {
             "server-{}.log",
             COUNTER.fetch_add(1, Ordering::SeqCst)
         ));
-        let mut child = Command::new(SERVER)
-            .arg("serve")
-            .env("DATABASE_URL", &db.url)
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .env("LEPTOS_SITE_ROOT", db.dir.join("site"))
-            .env("RUST_LOG", "debug")
-            .env("JETONS_SECURE_COOKIES", "false")
-            .envs(db.env.iter().map(|(k, v)| (k, v)))
+        let mut child = serve_command(db, &log)
             .envs(extra_env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("log file"))
             .spawn()
             .expect("spawn the server");
         let stdout = child.stdout.take().expect("stdout");
@@ -229,20 +242,8 @@ impl TestServer {
         name: &str,
         form: &[(&str, &str)],
     ) -> (StatusCode, Value) {
-        let response = client
-            .post(self.url(&format!("/api/{name}")))
-            .header(ORIGIN, &self.base)
-            .header(ACCEPT, "application/json")
-            .form(form)
-            .send()
-            .await
-            .expect("server function call");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        let (status, _, body) = call_as(self, client, name, form, None).await;
+        (status, body)
     }
 
     pub async fn login(&self, who: (&str, &str)) -> reqwest::Client {
@@ -270,6 +271,28 @@ impl TestServer {
             .flatten()
             .filter_map(|u| Some((u["login"].as_str()?.to_owned(), u["id"].as_i64()?)))
             .collect()
+    }
+
+    /// The logins `eligible_users` offers, in its order.
+    pub async fn eligible_logins(&self, client: &reqwest::Client) -> Vec<String> {
+        self.eligible(client)
+            .await
+            .into_iter()
+            .map(|(login, _)| login)
+            .collect()
+    }
+
+    /// How many events the audit log holds.
+    pub async fn audit_total(&self, client: &reqwest::Client) -> u64 {
+        let (status, body) = self.call(client, "audit_log", &[("page", "1")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["total"].as_u64().expect("audit total")
+    }
+
+    /// What an administrator can observe: every token (with its status) and the audit log's
+    /// size. Equal before and after a refused call means the call changed nothing.
+    pub async fn state(&self, client: &reqwest::Client) -> (Vec<Value>, u64) {
+        (self.tokens(client).await, self.audit_total(client).await)
     }
 
     pub async fn user_id(&self, client: &reqwest::Client, login: &str) -> i64 {
