@@ -148,6 +148,21 @@ impl Fixture {
     async fn state(&self) -> (Vec<Value>, u64) {
         self.server.state(&self.admin).await
     }
+
+    /// After refused requests: nothing stored, the admin still logged in (no logout ran), the
+    /// stranger still logged out (no login ran).
+    async fn assert_nothing_ran(&self, before: &(Vec<Value>, u64), stranger: &Client, what: &str) {
+        assert_eq!(&self.state().await, before, "{what} changed something");
+        let admin_session = self.call(&self.admin, "current_admin").await;
+        check(&format!("{what}: logout ran"), &admin_session, 200, "");
+        let stranger_session = self.call(stranger, "current_admin").await;
+        check(
+            &format!("{what}: login ran"),
+            &stranger_session,
+            401,
+            "not_logged_in",
+        );
+    }
 }
 
 /// Asserts the status and the "error" code ("" = a success, without any "error").
@@ -271,20 +286,8 @@ async fn cross_origin_posts_are_refused_before_anything_runs() {
             );
         }
     }
-    assert_eq!(
-        f.state().await,
-        before,
-        "a cross-origin request changed something"
-    );
-    let admin_session = f.call(&f.admin, "current_admin").await;
-    check("the forged logout did not run", &admin_session, 200, "");
-    let stranger_session = f.call(&stranger, "current_admin").await;
-    check(
-        "the forged login did not run",
-        &stranger_session,
-        401,
-        "not_logged_in",
-    );
+    f.assert_nothing_ran(&before, &stranger, "a cross-origin request")
+        .await;
 
     // Control: a same-origin form post whose browser says Origin: null is let through.
     let fetch_metadata = [("origin", "null"), ("sec-fetch-site", "same-origin")];
@@ -324,18 +327,6 @@ async fn server_functions_answer_only_post_even_from_the_console_origin() {
         );
         assert!(headers.get(SET_COOKIE).is_none(), "{what} set a cookie");
     }
-    assert_eq!(
-        f.state().await,
-        before,
-        "a non-POST request changed something"
-    );
-    let admin_session = f.call(&f.admin, "current_admin").await;
-    check("GET /api/logout did not run", &admin_session, 200, "");
-    let stranger_session = f.call(&stranger, "current_admin").await;
-    check(
-        "GET /api/login did not run",
-        &stranger_session,
-        401,
-        "not_logged_in",
-    );
+    f.assert_nothing_ran(&before, &stranger, "a non-POST request")
+        .await;
 }

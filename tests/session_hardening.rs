@@ -34,17 +34,15 @@ fn cookie_pair(set_cookie: &str) -> String {
         .to_owned()
 }
 
-/// Logs the admin in (sending `cookie` if given, like a browser that already has one);
-/// returns the new session cookie as `name=value`.
+/// The admin's login answer (sending `cookie` if given, like a browser that already has one).
+async fn log_admin_in(server: &TestServer, cookie: Option<&str>) -> (StatusCode, HeaderMap, Value) {
+    let form = [("login", ADMIN.0), ("password", ADMIN.1)];
+    call_as(server, &plain_client(), "login", &form, cookie).await
+}
+
+/// Logs the admin in; returns the new session cookie as `name=value`.
 async fn login_cookie(server: &TestServer, cookie: Option<&str>) -> String {
-    let (status, headers, body) = call_as(
-        server,
-        &plain_client(),
-        "login",
-        &[("login", ADMIN.0), ("password", ADMIN.1)],
-        cookie,
-    )
-    .await;
+    let (status, headers, body) = log_admin_in(server, cookie).await;
     assert_eq!(status, StatusCode::OK, "login: {body}");
     cookie_pair(&set_cookie(&headers))
 }
@@ -92,14 +90,7 @@ async fn a_session_ends_at_its_lifetime_however_active() {
         .with_env("JETONS_SESSION_LIFETIME", "3s");
     db.seed();
     let server = db.start();
-    let (status, headers, body) = call_as(
-        &server,
-        &plain_client(),
-        "login",
-        &[("login", ADMIN.0), ("password", ADMIN.1)],
-        None,
-    )
-    .await;
+    let (status, headers, body) = log_admin_in(&server, None).await;
     let logged_in = Instant::now();
     assert_eq!(status, StatusCode::OK, "{body}");
     let set = set_cookie(&headers);
@@ -170,14 +161,7 @@ async fn session_cookies_are_secure_host_only_and_strict_by_default() {
         let db = TestDb::sqlite().with_env("JETONS_SECURE_COOKIES", setting);
         db.seed();
         let server = db.start();
-        let (status, headers, body) = call_as(
-            &server,
-            &plain_client(),
-            "login",
-            &[("login", ADMIN.0), ("password", ADMIN.1)],
-            None,
-        )
-        .await;
+        let (status, headers, body) = log_admin_in(&server, None).await;
         assert_eq!(status, StatusCode::OK, "{setting:?}: {body}");
         let set = set_cookie(&headers);
         let mut parts = set.split("; ");
