@@ -25,19 +25,20 @@ pub struct Settings {
 /// `90s`, `30m`, `12h`: a positive number and a unit.
 fn parse_duration(name: &str, value: &str) -> Result<chrono::Duration, String> {
     let value = value.trim();
-    let split = value.len().saturating_sub(1);
-    let (number, unit) = (value.get(..split), value.get(split..));
-    let seconds_per_unit = match unit {
-        Some("s") => 1,
-        Some("m") => 60,
-        Some("h") => 3600,
-        _ => 0,
+    let unit_seconds = |unit: char| match unit {
+        's' => Some(1),
+        'm' => Some(60),
+        'h' => Some(3600),
+        _ => None,
     };
-    number
-        .and_then(|n| n.parse::<i64>().ok())
-        .filter(|n| *n > 0 && *n <= 366 * 24 * 3600 && seconds_per_unit > 0)
-        .map(|n| chrono::Duration::seconds(n * seconds_per_unit))
-        .filter(|d| *d <= chrono::Duration::days(366))
+    value
+        .char_indices()
+        .last()
+        .and_then(|(at, unit)| Some((value[..at].parse::<i64>().ok()?, unit_seconds(unit)?)))
+        .filter(|(number, _)| *number > 0)
+        .and_then(|(number, unit)| number.checked_mul(unit))
+        .filter(|seconds| *seconds <= 366 * 24 * 3600)
+        .map(chrono::Duration::seconds)
         .ok_or_else(|| {
             format!("{name}={value:?} must be a duration such as 90s, 30m or 12h (at most a year)")
         })

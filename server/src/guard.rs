@@ -43,7 +43,7 @@ fn is_server_fn(path: &str) -> bool {
     path.starts_with("/api/") && !path.starts_with("/api/v1/")
 }
 
-fn too_large(status: StatusCode, error: &str, message: String) -> Response {
+fn limit_exceeded(status: StatusCode, error: &str, message: String) -> Response {
     (
         status,
         Json(serde_json::json!({ "error": error, "message": message })),
@@ -59,7 +59,7 @@ fn size_refusal(request: &Request) -> Option<Response> {
     let uri_bytes = uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + uri.authority().map_or(0, |a| a.as_str().len());
     if uri_bytes > MAX_URI_BYTES {
-        return Some(too_large(
+        return Some(limit_exceeded(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
             format!("Request addresses are limited to {MAX_URI_BYTES} bytes."),
@@ -71,7 +71,7 @@ fn size_refusal(request: &Request) -> Option<Response> {
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
     if header_bytes > MAX_HEADER_BYTES {
-        return Some(too_large(
+        return Some(limit_exceeded(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large",
             format!("Request headers are limited to {MAX_HEADER_BYTES} bytes."),
