@@ -198,8 +198,8 @@ async fn a_token_stops_when_its_user_is_no_longer_technical() {
     let (db, server, admin) = support::console().await;
     let (token, _) = server.create(&admin, "svc-billing", "Robot", "").await;
     assert_eq!(server.me(&token).await.0, StatusCode::OK);
-    db.cli_ok("user set --login svc-billing --technical false", None);
-    let (status, challenge, body) = server.me(&token).await;
+    let at = db.cli_change("user set --login svc-billing --technical false");
+    let (status, challenge, body) = server.me_once_stopped(&token, at, "not technical").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(is_invalid_token(&challenge), "{challenge}");
     assert_eq!(body["error"], "invalid_token");
@@ -212,8 +212,10 @@ async fn a_token_stops_when_its_user_is_no_longer_technical() {
 async fn tokens_stop_while_the_feature_flag_is_disabled() {
     let (db, server, admin) = support::console().await;
     let (token, _) = server.create(&admin, "svc-billing", "Flagged", "").await;
-    db.cli_ok("flag disable Technique 'Jetons Api'", None);
-    assert_eq!(server.me(&token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(server.me(&token).await.0, StatusCode::OK);
+    let at = db.cli_change("flag disable Technique 'Jetons Api'");
+    let (status, _, body) = server.me_once_stopped(&token, at, "flag disabled").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     db.cli_ok("flag enable Technique 'Jetons Api'", None);
     assert_eq!(server.me(&token).await.0, StatusCode::OK);
 }

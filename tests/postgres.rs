@@ -69,12 +69,13 @@ async fn the_whole_token_lifecycle_works_on_postgresql() {
         server.call(&clerk, "list_tokens", &[]).await.0,
         StatusCode::FORBIDDEN
     );
-    db.cli_ok("flag disable Technique 'Jetons Api'", None);
+    let at = db.cli_change("flag disable Technique 'Jetons Api'");
     assert_eq!(
         server.call(&admin, "list_tokens", &[]).await.0,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(server.me(&kept).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = server.me_once_stopped(&kept, at, "flag disabled").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

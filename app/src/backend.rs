@@ -178,23 +178,41 @@ pub trait ConsoleStore: Send + Sync + 'static {
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>>;
 }
 
-/// The wall clock, or a fixed instant in test mode.
+/// The wall clock, or in test mode an instant of the test's choosing: fixed, or running on
+/// from there at the wall clock's pace (to cross a midnight in a test).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Clock {
     fixed: Option<DateTime<Utc>>,
+    running_since: Option<std::time::Instant>,
 }
 
 impl Clock {
     pub fn system() -> Self {
-        Self { fixed: None }
+        Self::default()
     }
 
     pub fn fixed(at: DateTime<Utc>) -> Self {
-        Self { fixed: Some(at) }
+        Self {
+            fixed: Some(at),
+            running_since: None,
+        }
+    }
+
+    pub fn running_from(at: DateTime<Utc>) -> Self {
+        Self {
+            fixed: Some(at),
+            running_since: Some(std::time::Instant::now()),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        self.fixed.unwrap_or_else(Utc::now)
+        match (self.fixed, self.running_since) {
+            (None, _) => Utc::now(),
+            (Some(at), None) => at,
+            (Some(at), Some(since)) => {
+                at + chrono::Duration::from_std(since.elapsed()).unwrap_or(chrono::Duration::MAX)
+            }
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::RwLock;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -14,7 +14,9 @@ const MAX_KEYS: usize = 65_536;
 pub struct Throttle<K> {
     limit: usize,
     window: Duration,
-    state: Mutex<State<K>>,
+    /// Read-locked by [`Throttle::check`] (every call pays it, concurrently); written only
+    /// when a failure is counted or a block is first reported.
+    state: RwLock<State<K>>,
 }
 
 struct State<K> {
@@ -36,21 +38,40 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         Self {
             limit: limit.max(1),
             window,
-            state: Mutex::new(State {
+            state: RwLock::new(State {
                 failures: HashMap::new(),
                 reported: HashMap::new(),
             }),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State<K>> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::RwLockWriteGuard<'_, State<K>> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Refused once `limit` failures fell within the window.
     pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), Blocked> {
+        let blocked = {
+            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+            self.unblocked_at(&state, key, now).is_some()
+        };
+        if !blocked {
+            return Ok(());
+        }
         let mut state = self.lock();
         self.refuse_if_blocked(&mut state, key, now)
+    }
+
+    /// When `key` may try again, if it is blocked now.
+    fn unblocked_at(&self, state: &State<K>, key: &K, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let times = state.failures.get(key)?;
+        let cutoff = now - self.window;
+        let recent = times.iter().filter(|t| **t > cutoff).count();
+        let nth = times
+            .iter()
+            .filter(|t| **t > cutoff)
+            .nth(recent.checked_sub(self.limit)?)?;
+        Some(*nth + self.window)
     }
 
     fn refuse_if_blocked(
@@ -59,14 +80,9 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         key: &K,
         now: DateTime<Utc>,
     ) -> Result<(), Blocked> {
-        let Some(times) = state.failures.get(key) else {
+        let Some(unblocked_at) = self.unblocked_at(state, key, now) else {
             return Ok(());
         };
-        let recent: Vec<_> = times.iter().filter(|t| **t > now - self.window).collect();
-        if recent.len() < self.limit {
-            return Ok(());
-        }
-        let unblocked_at = *recent[recent.len() - self.limit] + self.window;
         let wait = unblocked_at - now;
         let seconds = wait.num_seconds() + i64::from(wait.subsec_nanos() > 0);
         let first = state.reported.get(key) != Some(&unblocked_at);

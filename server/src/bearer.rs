@@ -10,14 +10,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use app::backend::{ClientAddr, Clock, Throttle};
-use app::domain::{self, rules, AuthorizationError, TokenSecret};
+use app::domain::{self, rules, AuthorizationError, TokenHash, TokenSecret};
 use app::throttle::address_key;
 
-use crate::store::Db;
+use crate::store::{CachedToken, Db};
 
 pub const REALM: &str = "jetons";
 
@@ -92,19 +92,50 @@ pub fn parse_authorization(headers: &HeaderMap) -> Result<TokenSecret, BearerErr
 }
 
 impl BearerAuth {
+    /// A valid token's caller. The cache answers without I/O; a miss reads the database, and
+    /// is counted as a guess from `client` before it does (then taken back if the token turns
+    /// out to be one we issued), so concurrent guesses cannot outrun the limit.
     pub async fn authenticate(
         &self,
         secret: &TokenSecret,
         client: Option<IpAddr>,
     ) -> Result<ApiCaller, BearerError> {
-        let lookup = self
-            .db
-            .bearer_lookup(&secret.hash())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "bearer lookup failed");
-                BearerError::Unavailable
-            })?;
+        let now = self.clock.now();
+        let hash = secret.hash();
+        let cache = self.db.token_cache();
+        if let Some(hit) = cache.get(hash.as_str(), now) {
+            self.record_use(&hit, now, client).await;
+            return Ok(ApiCaller::from(hit.as_ref()));
+        }
+        let guesser = client.map(address_key);
+        if let Some(key) = guesser {
+            self.failures
+                .reserve(key, now)
+                .map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))?;
+        }
+        let generation = cache.generation();
+        let result = self.look_up(&hash, now).await;
+        if let (Some(key), Ok(_) | Err(BearerError::Unusable(_) | BearerError::Unavailable)) =
+            (guesser, &result)
+        {
+            self.failures.release(&key, now);
+        }
+        let entry = Arc::new(result?);
+        self.record_use(&entry, now, client).await;
+        let caller = ApiCaller::from(entry.as_ref());
+        cache.fill(hash.as_str().to_owned(), entry, generation);
+        Ok(caller)
+    }
+
+    async fn look_up(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<CachedToken, BearerError> {
+        let lookup = self.db.bearer_lookup(hash).await.map_err(|error| {
+            tracing::error!(%error, "bearer lookup failed");
+            BearerError::Unavailable
+        })?;
         if !lookup.feature_enabled {
             return Err(BearerError::Unusable(
                 "API tokens are disabled on this server.",
@@ -113,7 +144,7 @@ impl BearerAuth {
         let row = lookup
             .token
             .ok_or(BearerError::InvalidToken("The token is not valid."))?;
-        let today = rules::today(self.clock.now(), self.zone);
+        let today = rules::today(now, self.zone);
         rules::check_usable(
             row.removed_at.is_some(),
             row.expires_on,
@@ -129,27 +160,47 @@ impl BearerAuth {
                 }
             })
         })?;
-        let now = self.clock.now();
-        if row
-            .last_used_at
-            .is_none_or(|at| at <= now - LAST_USE_RESOLUTION)
-        {
-            let from = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-            if let Err(error) = self
-                .db
-                .record_token_use(row.token_id, now, &from, now - LAST_USE_RESOLUTION)
-                .await
-            {
-                tracing::warn!(%error, token_id = row.token_id, "could not record a token's last use");
-            }
+        let usable_until =
+            rules::usable_until(row.expires_on, &row.owner.employment, today, self.zone)
+                .ok_or(BearerError::Unusable("The token has expired."))?;
+        Ok(CachedToken::new(
+            row.token_id,
+            row.token_name,
+            row.expires_on,
+            row.owner.id,
+            row.owner.login,
+            row.owner.name,
+            usable_until,
+            row.last_used_at,
+        ))
+    }
+
+    /// Writes the token's last use when [`LAST_USE_RESOLUTION`] has passed since the last one
+    /// this process knows of; the statement itself skips it if another instance wrote since.
+    async fn record_use(&self, token: &CachedToken, now: DateTime<Utc>, client: Option<IpAddr>) {
+        if !token.claim_use(now, LAST_USE_RESOLUTION) {
+            return;
         }
-        Ok(ApiCaller {
-            token_id: row.token_id,
-            token_name: row.token_name,
-            expires_on: row.expires_on,
-            login: row.owner.login,
-            name: row.owner.name,
-        })
+        let from = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        if let Err(error) = self
+            .db
+            .record_token_use(token.token_id, now, &from, now - LAST_USE_RESOLUTION)
+            .await
+        {
+            tracing::warn!(%error, token_id = token.token_id, "could not record a token's last use");
+        }
+    }
+}
+
+impl From<&CachedToken> for ApiCaller {
+    fn from(token: &CachedToken) -> Self {
+        Self {
+            token_id: token.token_id,
+            token_name: token.token_name.clone(),
+            expires_on: token.expires_on,
+            login: token.login.clone(),
+            name: token.name.clone(),
+        }
     }
 }
 
@@ -169,16 +220,17 @@ where
                 .check(&address_key(ip), now)
                 .map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))?;
         }
-        let result = match parse_authorization(&parts.headers) {
+        match parse_authorization(&parts.headers) {
             Ok(secret) => auth.authenticate(&secret, client).await,
-            Err(error) => Err(error),
-        };
-        if let (Err(BearerError::InvalidRequest(_) | BearerError::InvalidToken(_)), Some(ip)) =
-            (&result, client)
-        {
-            auth.failures.fail(address_key(ip), now);
+            Err(error) => {
+                if let (BearerError::InvalidRequest(_) | BearerError::InvalidToken(_), Some(ip)) =
+                    (&error, client)
+                {
+                    auth.failures.fail(address_key(ip), now);
+                }
+                Err(error)
+            }
         }
-        result
     }
 }
 

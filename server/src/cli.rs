@@ -11,7 +11,7 @@ use app::domain::rules::{parse_date, today};
 use app::domain::token::to_hex;
 
 use crate::config::Settings;
-use crate::store::{Db, DemoOutcome, NewPerson};
+use crate::store::{BenchSize, Db, DemoOutcome, NewPerson};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +47,22 @@ pub enum Command {
     /// Enable or disable a feature flag.
     #[command(subcommand)]
     Flag(FlagCommand),
+    /// Load benchmark data (people load-0000001…, their tokens in every state) and print one
+    /// usable token of the first technical user. For benchmarks and load tests only.
+    BenchData(BenchData),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchData {
+    /// People to add.
+    #[arg(long, default_value_t = 100_000)]
+    pub people: i64,
+    /// How many of them are technical users.
+    #[arg(long, default_value_t = 10_000)]
+    pub technical: i64,
+    /// Tokens to add, spread over the technical users.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub tokens: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -252,4 +268,26 @@ pub async fn demo(db: &Db, settings: &Settings) -> Result<String, String> {
                 .into(),
         ),
     }
+}
+
+/// The token goes to stdout alone (`TOKEN=$(server bench-data …)`); the summary to stderr.
+pub async fn bench_data(db: &Db, settings: &Settings, args: BenchData) -> Result<String, String> {
+    let size = BenchSize {
+        people: args.people,
+        technical: args.technical,
+        tokens: args.tokens,
+    };
+    let started = std::time::Instant::now();
+    let token = db
+        .load_bench_data(size, settings.clock.now(), &operator())
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "loaded {} people ({} technical users) and {} tokens in {:.1?}",
+        size.people,
+        size.technical,
+        size.tokens,
+        started.elapsed()
+    );
+    Ok(token.into_exposed())
 }

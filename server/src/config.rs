@@ -20,6 +20,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub sessions: SessionPolicy,
     pub trusted_proxies: TrustedProxies,
+    /// Validated bearer tokens kept in memory at most.
+    pub token_cache_size: usize,
 }
 
 /// `90s`, `30m`, `12h`: a positive number and a unit.
@@ -69,7 +71,11 @@ impl Settings {
                     "TEST MODE: the clock is fixed at {at}. Never run a production server with JETONS_TEST_MODE=1."
                 );
                 eprintln!("WARNING: TEST MODE — the clock is fixed at {at}; never use this in production.");
-                Clock::fixed(at)
+                if var("JETONS_TEST_CLOCK_RUNS").as_deref() == Some("1") {
+                    Clock::running_from(at)
+                } else {
+                    Clock::fixed(at)
+                }
             }
             (Some(_), _) => {
                 return Err(
@@ -102,7 +108,19 @@ impl Settings {
             None => TrustedProxies::default(),
             Some(list) => TrustedProxies::parse(&list)?,
         };
+        let token_cache_size = match var("JETONS_TOKEN_CACHE_SIZE") {
+            None => crate::store::DEFAULT_TOKEN_CACHE_SIZE,
+            Some(value) => value
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=10_000_000).contains(n))
+                .ok_or_else(|| {
+                    format!("JETONS_TOKEN_CACHE_SIZE={value:?} must be a number of tokens from 1 to 10000000")
+                })?,
+        };
         Ok(Self {
+            token_cache_size,
             database_url,
             zone,
             clock,

@@ -69,7 +69,7 @@ fn static_asset_compression() -> CompressionLayer<impl Predicate> {
     )
 }
 
-pub async fn serve(settings: Settings, db: Db) -> Result<(), String> {
+pub async fn serve(settings: Settings, mut db: Db) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
     let addr: SocketAddr = leptos_options.site_addr;
@@ -87,6 +87,8 @@ pub async fn serve(settings: Settings, db: Db) -> Result<(), String> {
         ));
     }
 
+    db.set_token_cache_capacity(settings.token_cache_size);
+    db.follow_changes();
     let console = Console {
         store: Arc::new(db.clone()),
         clock: settings.clock,

@@ -18,6 +18,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 pub const SERVER: &str = env!("CARGO_BIN_EXE_server");
+/// How fast a change made by another process (the CLI, another server) must reach a server.
+pub const CHANGE_BOUND: Duration = Duration::from_secs(1);
 pub const ADMIN: (&str, &str) = ("admin", "admin-password-1");
 pub const NO_RIGHT: (&str, &str) = ("clerk", "clerk-password-1");
 
@@ -107,6 +109,12 @@ impl TestDb {
         child.wait_with_output().expect("CLI output")
     }
 
+    /// Runs a CLI line that must succeed; returns when it has committed (the process exited).
+    pub fn cli_change(&self, line: &str) -> std::time::Instant {
+        self.cli_ok(line, None);
+        std::time::Instant::now()
+    }
+
     pub fn cli_ok(&self, line: &str, stdin: Option<&str>) -> String {
         let out = self.cli(line, stdin);
         assert!(
@@ -144,12 +152,12 @@ impl TestDb {
     }
 
     pub fn start(&self) -> TestServer {
-        TestServer::start(self, &[])
+        TestServer::start_with(self, &[])
     }
 
     /// Starts a server whose clock is fixed at `at` (RFC 3339), in test mode.
     pub fn start_at(&self, at: &str) -> TestServer {
-        TestServer::start(
+        TestServer::start_with(
             self,
             &[("JETONS_TEST_MODE", "1"), ("JETONS_TEST_CLOCK", at)],
         )
@@ -192,7 +200,8 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    fn start(db: &TestDb, extra_env: &[(&str, &str)]) -> Self {
+    /// Starts a server on `db` with these settings on top of the test environment.
+    pub fn start_with(db: &TestDb, extra_env: &[(&str, &str)]) -> Self {
         let log = db.dir.join(format!(
             "server-{}.log",
             COUNTER.fetch_add(1, Ordering::SeqCst)
@@ -352,6 +361,29 @@ impl TestServer {
 
     pub async fn me(&self, token: &str) -> (StatusCode, String, Value) {
         self.me_raw(Some(&format!("Bearer {token}"))).await
+    }
+
+    /// `/api/v1/me` with `token` until it is no longer accepted, which must happen within
+    /// [`CHANGE_BOUND`] of `since` (when a change that stops the token was committed by
+    /// another process or instance). The first answer that is not 200.
+    pub async fn me_once_stopped(
+        &self,
+        token: &str,
+        since: std::time::Instant,
+        what: &str,
+    ) -> (StatusCode, String, Value) {
+        loop {
+            let answer = self.me(token).await;
+            if answer.0 != StatusCode::OK {
+                return answer;
+            }
+            assert!(
+                since.elapsed() <= CHANGE_BOUND,
+                "{what}: still accepted {:?} after the change",
+                since.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// The HTML of a console page, as a browser session would get it.

@@ -10,6 +10,7 @@ use app::backend::{
 };
 
 use super::audit::insert_audit;
+use super::token_cache::Invalidation;
 use super::{
     db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
     PERSON_COLUMNS,
@@ -288,18 +289,23 @@ impl ConsoleStore for Db {
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await.map_err(db_error)?;
-            let updated = sqlx::query(
-                "UPDATE api_tokens SET removed_at = $1, removed_by = $2 WHERE id = $3 AND removed_at IS NULL",
+            let removed: Option<String> = sqlx::query_scalar(
+                "UPDATE api_tokens SET removed_at = $1, removed_by = $2 \
+                 WHERE id = $3 AND removed_at IS NULL RETURNING token_hash",
             )
             .bind(audit.at.timestamp())
             .bind(by)
             .bind(id)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(db_error)?;
-            if updated.rows_affected() == 1 {
+            if let Some(hash) = removed {
+                let stopped = Invalidation::Token(hash);
+                self.publish(&mut tx, &stopped, audit.at.timestamp())
+                    .await?;
                 insert_audit(&mut *tx, &audit).await?;
                 tx.commit().await.map_err(db_error)?;
+                self.applied(&stopped);
                 return Ok(RemoveOutcome::Removed);
             }
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
@@ -318,16 +324,21 @@ impl ConsoleStore for Db {
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>> {
         Box::pin(async move {
             let mut tx = self.pool.begin().await.map_err(db_error)?;
-            let deleted = sqlx::query("DELETE FROM api_tokens WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            if deleted.rows_affected() != 1 {
+            let deleted: Option<String> =
+                sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 RETURNING token_hash")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            let Some(hash) = deleted else {
                 return Ok(false);
-            }
+            };
+            let stopped = Invalidation::Token(hash);
+            self.publish(&mut tx, &stopped, audit.at.timestamp())
+                .await?;
             insert_audit(&mut *tx, &audit).await?;
             tx.commit().await.map_err(db_error)?;
+            self.applied(&stopped);
             Ok(true)
         })
     }

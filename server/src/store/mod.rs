@@ -3,11 +3,16 @@
 //! are Unix seconds, so rows decode the same on both.
 
 mod audit;
+mod bench_data;
+mod changes;
 mod console;
 mod operator;
+mod token_cache;
 mod tokens;
 
 use std::str::FromStr;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -17,7 +22,9 @@ use sqlx::{AnyPool, Row};
 use app::backend::{PersonRecord, StoreError};
 use app::domain::Employment;
 
+pub use bench_data::BenchSize;
 pub use operator::{DemoOutcome, NewPerson};
+pub use token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY as DEFAULT_TOKEN_CACHE_SIZE};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -32,6 +39,9 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    url: String,
+    /// Validated bearer tokens; see [`TokenCache`].
+    cache: Arc<TokenCache>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jetons.db";
@@ -85,11 +95,21 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| StoreError(format!("cannot migrate the database: {e}")))?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            url,
+            cache: Arc::new(TokenCache::new(token_cache::DEFAULT_CAPACITY)),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// At most `capacity` validated tokens are kept in memory (emptied by the change).
+    pub fn set_token_cache_capacity(&mut self, capacity: usize) {
+        self.cache = Arc::new(TokenCache::new(capacity));
     }
 
     pub async fn close(&self) {

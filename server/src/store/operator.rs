@@ -6,10 +6,11 @@ use app::backend::{AuditRecord, PersonRecord, StoreError};
 use app::domain::{Employment, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use app::model::AuditAction;
 
+use super::token_cache::Invalidation;
 use super::{db_error, flag, is_unique_violation, person_from_row, Db, PERSON_COLUMNS};
 
 /// Where the audit log says operator commands come from.
-const CLI_CLIENT: &str = "local (CLI)";
+pub(crate) const CLI_CLIENT: &str = "local (CLI)";
 const DEMO_ACTOR: &str = "demo data";
 
 /// A person's situation as the audit log words it.
@@ -158,7 +159,11 @@ impl Db {
         let target = format!("{}: {details}", person.login);
         let audit = operator_audit(now, AuditAction::UserChanged, actor, target);
         super::audit::insert_audit(&mut *tx, &audit).await?;
-        tx.commit().await.map_err(db_error)
+        let stopped = Invalidation::Owner(person.id);
+        self.publish(&mut tx, &stopped, now.timestamp()).await?;
+        tx.commit().await.map_err(db_error)?;
+        self.applied(&stopped);
+        Ok(())
     }
 
     pub async fn set_flag(
@@ -188,7 +193,11 @@ impl Db {
         };
         let audit = operator_audit(now, action, actor, format!("{domain} > {label}"));
         super::audit::insert_audit(&mut *tx, &audit).await?;
-        tx.commit().await.map_err(db_error)
+        self.publish(&mut tx, &Invalidation::All, now.timestamp())
+            .await?;
+        tx.commit().await.map_err(db_error)?;
+        self.applied(&Invalidation::All);
+        Ok(())
     }
 
     /// Seeds an empty database: an administrator, three technical users in different

@@ -1,4 +1,4 @@
-//! The bearer hot path: one indexed query by token hash.
+//! The bearer path's database side: one indexed query by token hash, on a cache miss.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -26,6 +26,11 @@ pub struct BearerLookup {
 }
 
 impl Db {
+    /// Validated tokens this process keeps; see [`super::TokenCache`].
+    pub fn token_cache(&self) -> &super::TokenCache {
+        &self.cache
+    }
+
     pub async fn bearer_lookup(&self, hash: &TokenHash) -> StoreResult<BearerLookup> {
         let sql = format!(
             "SELECT f.enabled AS feature_enabled, t.id AS token_id, t.name AS token_name, t.expires_on, \
