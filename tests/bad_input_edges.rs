@@ -364,7 +364,7 @@ async fn an_address_longer_than_8_kib_gets_414() {
         .await
         .expect("long address");
     assert_eq!(response.status(), reqwest::StatusCode::URI_TOO_LONG);
-    let fine = format!("/security/api-tokens?q={}", "a".repeat(1000));
+    let fine = format!("/security/api-tokens?note={}", "a".repeat(1000));
     let response = admin.get(server.url(&fine)).send().await.expect("address");
     assert_eq!(response.status(), reqwest::StatusCode::OK);
 }

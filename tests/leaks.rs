@@ -272,7 +272,7 @@ async fn whole_flow_leaks_nothing(level: &str) {
     // Everything the console shows while both tokens are active.
     server.ok(&admin, "current_admin", &[]).await;
     let rows = server.ok(&admin, "list_tokens", &[]).await;
-    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
+    assert_eq!(rows["rows"].as_array().map(Vec::len), Some(2), "{rows}");
     let tokens_page = server.page(&admin, "/security/api-tokens").await;
     assert!(
         tokens_page.contains("Leak check one"),

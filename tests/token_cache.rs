@@ -215,3 +215,18 @@ async fn two_instances_on_one_postgresql_share_sessions_tokens_and_revocations()
     refused_within_bound(&one, &token, at, "flag disabled, on one").await;
     refused_within_bound(&two, &token, at, "flag disabled, on two").await;
 }
+
+#[tokio::test]
+async fn parallel_first_calls_with_a_valid_token_are_one_lookup_not_many_guesses() {
+    let (_db, server, admin) = support::console().await;
+    let (token, _) = server.create(&admin, "svc-billing", "Parallel", "").await;
+    let client = support::plain_client();
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..200 {
+        let request = client.get(server.url("/api/v1/me")).bearer_auth(&token);
+        calls.spawn(async move { request.send().await.map(|r| r.status()) });
+    }
+    for status in calls.join_all().await {
+        assert_eq!(status.expect("answer"), StatusCode::OK);
+    }
+}

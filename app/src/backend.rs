@@ -11,6 +11,9 @@ use chrono_tz::Tz;
 use crate::domain::{rules, Employment, TokenHash, TokenName};
 use crate::model::AuditAction;
 pub use crate::throttle::{LoginThrottle, Throttle};
+use crate::token_query::TokenQuery;
+#[cfg(doc)]
+use crate::token_query::COUNT_LIMIT;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -50,6 +53,18 @@ pub struct TokenRecord {
     pub owner_employment: Employment,
     pub last_used_at: Option<DateTime<Utc>>,
     pub last_used_from: Option<String>,
+}
+
+/// One page of token records, as the store read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecordPage {
+    /// In display order.
+    pub rows: Vec<TokenRecord>,
+    /// Whether more rows follow in the direction the page was read (after the last row for a
+    /// first or `After` page, before the first row for a `Before` page).
+    pub more: bool,
+    /// Matching rows, counted up to [`COUNT_LIMIT`] + 1.
+    pub matches: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -159,9 +174,22 @@ pub trait ConsoleStore: Send + Sync + 'static {
         limit: u32,
     ) -> BoxFuture<'_, StoreResult<(Vec<StoredAudit>, u64)>>;
     fn flag_enabled(&self, domain: &str, label: &str) -> BoxFuture<'_, StoreResult<bool>>;
-    fn people(&self) -> BoxFuture<'_, StoreResult<Vec<PersonRecord>>>;
+    /// Technical users working in the company on `today` whose login or name contains
+    /// `search` (any case; empty: everyone), by name, at most `limit` (no rights loaded).
+    fn eligible_people<'a>(
+        &'a self,
+        search: &'a str,
+        today: NaiveDate,
+        limit: usize,
+    ) -> BoxFuture<'a, StoreResult<Vec<PersonRecord>>>;
     fn person(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
-    fn tokens(&self) -> BoxFuture<'_, StoreResult<Vec<TokenRecord>>>;
+    /// One page of the tokens that `query` selects, its status filter judged on `today`.
+    fn token_page<'a>(
+        &'a self,
+        query: &'a TokenQuery,
+        today: NaiveDate,
+        limit: usize,
+    ) -> BoxFuture<'a, StoreResult<TokenRecordPage>>;
     fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>>;
     /// Each change below and its audit event are written together or not at all.
     fn insert_token(

@@ -5,6 +5,7 @@ pub mod api;
 mod clipboard;
 mod components;
 pub mod model;
+pub mod token_query;
 
 #[cfg(feature = "ssr")]
 pub mod backend;

@@ -48,6 +48,9 @@ pub struct TokenRow {
     pub last_used_from: Option<String>,
 }
 
+/// The "User" field offers at most this many matches.
+pub const USER_MATCHES: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EligibleUser {
     pub id: i64,

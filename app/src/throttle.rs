@@ -1,28 +1,31 @@
 //! Counting failures per key (a login, a client address) over a sliding window. Time comes in
 //! as an argument, so the server's clock (fixed in test mode) decides.
+//!
+//! Each key has its own small lock; the table of keys is a bounded concurrent cache, so a
+//! check never waits for another key's work, and a flood of new keys costs O(1) each.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::hash::Hash;
 use std::net::IpAddr;
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
 
-/// Keys tracked at most; past that, the key whose last failure is oldest is forgotten.
-const MAX_KEYS: usize = 65_536;
+/// Keys tracked at most; past that, the least recently used keys are forgotten.
+pub const MAX_KEYS: usize = 65_536;
 
 pub struct Throttle<K> {
     limit: usize,
     window: Duration,
-    /// Read-locked by [`Throttle::check`] (every call pays it, concurrently); written only
-    /// when a failure is counted or a block is first reported.
-    state: RwLock<State<K>>,
+    keys: quick_cache::sync::Cache<K, Arc<Mutex<Window>>>,
 }
 
-struct State<K> {
-    failures: HashMap<K, VecDeque<DateTime<Utc>>>,
-    /// For keys blocked now: the end of the block already reported by a [`Blocked::first`].
-    reported: HashMap<K, DateTime<Utc>>,
+/// One key's recent failures (at most `limit` of them) and the block already reported.
+#[derive(Debug, Default)]
+struct Window {
+    failures: VecDeque<DateTime<Utc>>,
+    /// For a key blocked now: the end of the block already reported by a [`Blocked::first`].
+    reported: Option<DateTime<Utc>>,
 }
 
 /// A refusal: how long to wait, and whether it is the first one of this block (worth
@@ -33,125 +36,101 @@ pub struct Blocked {
     pub first: bool,
 }
 
+fn lock(window: &Mutex<Window>) -> MutexGuard<'_, Window> {
+    window.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl<K: Hash + Eq + Clone> Throttle<K> {
     pub fn new(limit: usize, window: Duration) -> Self {
         Self {
             limit: limit.max(1),
             window,
-            state: RwLock::new(State {
-                failures: HashMap::new(),
-                reported: HashMap::new(),
-            }),
+            keys: quick_cache::sync::Cache::new(MAX_KEYS),
         }
     }
 
-    fn lock(&self) -> std::sync::RwLockWriteGuard<'_, State<K>> {
-        self.state.write().unwrap_or_else(|e| e.into_inner())
+    fn window_of(&self, key: K) -> Arc<Mutex<Window>> {
+        match self
+            .keys
+            .get_or_insert_with(&key, || Ok::<_, std::convert::Infallible>(Arc::default()))
+        {
+            Ok(window) => window,
+            Err(never) => match never {},
+        }
     }
 
     /// Refused once `limit` failures fell within the window.
     pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), Blocked> {
-        let blocked = {
-            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-            self.unblocked_at(&state, key, now).is_some()
-        };
-        if !blocked {
-            return Ok(());
+        match self.keys.get(key) {
+            None => Ok(()),
+            Some(window) => self.refuse_if_blocked(&mut lock(&window), now),
         }
-        let mut state = self.lock();
-        self.refuse_if_blocked(&mut state, key, now)
     }
 
-    /// When `key` may try again, if it is blocked now.
-    fn unblocked_at(&self, state: &State<K>, key: &K, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let times = state.failures.get(key)?;
+    fn refuse_if_blocked(&self, window: &mut Window, now: DateTime<Utc>) -> Result<(), Blocked> {
         let cutoff = now - self.window;
-        let recent = times.iter().filter(|t| **t > cutoff).count();
-        let nth = times
-            .iter()
-            .filter(|t| **t > cutoff)
-            .nth(recent.checked_sub(self.limit)?)?;
-        Some(*nth + self.window)
-    }
-
-    fn refuse_if_blocked(
-        &self,
-        state: &mut State<K>,
-        key: &K,
-        now: DateTime<Utc>,
-    ) -> Result<(), Blocked> {
-        let Some(unblocked_at) = self.unblocked_at(state, key, now) else {
+        let recent = window.failures.iter().filter(|t| **t > cutoff).count();
+        let Some(oldest_counted) = recent
+            .checked_sub(self.limit)
+            .and_then(|skip| window.failures.iter().filter(|t| **t > cutoff).nth(skip))
+        else {
             return Ok(());
         };
+        let unblocked_at = *oldest_counted + self.window;
         let wait = unblocked_at - now;
         let seconds = wait.num_seconds() + i64::from(wait.subsec_nanos() > 0);
-        let first = state.reported.get(key) != Some(&unblocked_at);
-        if first {
-            state.reported.insert(key.clone(), unblocked_at);
-        }
+        let first = window.reported != Some(unblocked_at);
+        window.reported = Some(unblocked_at);
         Err(Blocked {
             retry_after: seconds.max(1).unsigned_abs(),
             first,
         })
     }
 
-    pub fn fail(&self, key: K, now: DateTime<Utc>) {
-        let mut state = self.lock();
-        self.record(&mut state, key, now);
+    fn record(&self, window: &mut Window, now: DateTime<Utc>) {
+        window.failures.push_back(now);
+        while window.failures.len() > self.limit {
+            window.failures.pop_front();
+        }
     }
 
-    fn record(&self, state: &mut State<K>, key: K, now: DateTime<Utc>) {
-        if state.failures.len() >= MAX_KEYS && !state.failures.contains_key(&key) {
-            let cutoff = now - self.window;
-            state
-                .failures
-                .retain(|_, times| times.back().is_some_and(|t| *t > cutoff));
-            state.reported.retain(|_, until| *until > now);
-            if state.failures.len() >= MAX_KEYS {
-                let oldest = state
-                    .failures
-                    .iter()
-                    .min_by_key(|(_, times)| times.back().copied())
-                    .map(|(k, _)| k.clone());
-                if let Some(oldest) = oldest {
-                    state.failures.remove(&oldest);
-                    state.reported.remove(&oldest);
-                }
-            }
-        }
-        let times = state.failures.entry(key).or_default();
-        times.push_back(now);
-        while times.len() > self.limit {
-            times.pop_front();
-        }
+    pub fn fail(&self, key: K, now: DateTime<Utc>) {
+        let window = self.window_of(key);
+        self.record(&mut lock(&window), now);
     }
 
     /// Counts an attempt as a failure before its outcome is known, unless the key is already
-    /// blocked. Check and count happen under one lock: concurrent attempts cannot all slip in.
+    /// blocked. Check and count happen under the key's lock: concurrent attempts cannot all
+    /// slip in.
     pub fn reserve(&self, key: K, now: DateTime<Utc>) -> Result<(), Blocked> {
-        let mut state = self.lock();
-        self.refuse_if_blocked(&mut state, &key, now)?;
-        self.record(&mut state, key, now);
+        let window = self.window_of(key);
+        let mut window = lock(&window);
+        self.refuse_if_blocked(&mut window, now)?;
+        self.record(&mut window, now);
         Ok(())
     }
 
     /// Takes back one failure recorded at `at` (an attempt reserved, then successful).
     pub fn release(&self, key: &K, at: DateTime<Utc>) {
-        let mut state = self.lock();
-        if let Some(times) = state.failures.get_mut(key) {
-            if let Some(position) = times.iter().rposition(|t| *t == at) {
-                times.remove(position);
-            }
-            if times.is_empty() {
-                state.failures.remove(key);
+        if let Some(window) = self.keys.get(key) {
+            let mut window = lock(&window);
+            if let Some(position) = window.failures.iter().rposition(|t| *t == at) {
+                window.failures.remove(position);
             }
         }
     }
 
     pub fn forget(&self, key: &K) {
-        let mut state = self.lock();
-        state.failures.remove(key);
-        state.reported.remove(key);
+        self.keys.remove(key);
+    }
+
+    /// Keys tracked now.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
     }
 }
 
@@ -340,11 +319,18 @@ mod tests {
     }
 
     #[test]
-    fn the_table_stays_bounded() {
-        let throttle = Throttle::new(1, Duration::minutes(1));
-        for i in 0..(MAX_KEYS as u32 + 10) {
-            throttle.fail(i, at(0));
+    fn a_million_distinct_keys_leave_the_table_bounded() {
+        let throttle = Throttle::new(20, Duration::minutes(1));
+        for i in 0..1_000_000u32 {
+            throttle.fail(IpAddr::from(i.to_be_bytes()), at(0));
         }
-        assert!(throttle.lock().failures.len() <= MAX_KEYS);
+        assert!(throttle.len() <= MAX_KEYS, "{} keys", throttle.len());
+        // A key hammered all along is still counted.
+        for _ in 0..20 {
+            throttle.fail(IpAddr::from([192, 0, 2, 1]), at(1));
+        }
+        assert!(throttle
+            .check(&IpAddr::from([192, 0, 2, 1]), at(2))
+            .is_err());
     }
 }

@@ -75,12 +75,29 @@ export interface NewToken {
   expiration?: string;
 }
 
+/** In the create dialog's "User" type-ahead: types the name of `option` ("Name (login)") and
+ * picks that suggestion. */
+export async function pickUser(dialog: Locator, option: string): Promise<void> {
+  const field = dialog.getByRole('combobox', { name: 'User' });
+  await field.fill(option.replace(/ \(.*\)$/, ''));
+  await dialog.getByRole('option', { name: option, exact: true }).click();
+  await expect(field).toHaveValue(option);
+}
+
+/** How many tokens the table says match (its count line). */
+export async function tokenCount(page: Page): Promise<number> {
+  const text = (await page.locator('p.matches').textContent()) ?? '';
+  const count = /^([\d,]+) tokens?$/.exec(text.trim());
+  if (!count) throw new Error(`no token count in ${JSON.stringify(text)}`);
+  return Number(count[1].replaceAll(',', ''));
+}
+
 /** Opens the create dialog, fills it in and submits it (no wait for the outcome). */
 export async function submitCreate(page: Page, token: NewToken): Promise<Locator> {
   await page.getByRole('button', { name: 'Create an API token' }).click();
   const dialog = createDialog(page);
   await expect(dialog).toBeVisible();
-  await dialog.getByLabel('User').selectOption({ label: token.user ?? ELIGIBLE_USER.option });
+  await pickUser(dialog, token.user ?? ELIGIBLE_USER.option);
   await dialog.getByLabel('Token name').fill(token.name);
   if (token.expiration) {
     await dialog.getByLabel('Expiration date').fill(token.expiration);

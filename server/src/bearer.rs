@@ -1,8 +1,11 @@
 //! `Authorization: Bearer <token>` for API resources (RFC 6750). Any route protected by one
 //! extractor argument: `async fn handler(caller: ApiCaller) -> ...`.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
@@ -39,6 +42,43 @@ pub struct BearerAuth {
     pub zone: Tz,
     /// Refused bearer attempts per client address.
     pub failures: Arc<Throttle<IpAddr>>,
+    inflight: Arc<Inflight>,
+}
+
+type LookupResult = Result<Arc<CachedToken>, BearerError>;
+/// Lookups under way, by token hash: as many as requests in flight, no more.
+type Inflight = Mutex<HashMap<String, Arc<OnceCell<LookupResult>>>>;
+
+/// One request's share of a lookup; leaving (done or cancelled) takes the lookup off the
+/// list, so a later miss starts afresh and nothing stays behind.
+struct Flight<'a> {
+    inflight: &'a Inflight,
+    hash: &'a str,
+    result: Arc<OnceCell<LookupResult>>,
+}
+
+impl<'a> Flight<'a> {
+    fn join(inflight: &'a Inflight, hash: &'a str) -> Self {
+        let mut map = inflight.lock().unwrap_or_else(|e| e.into_inner());
+        let result = Arc::clone(map.entry(hash.to_owned()).or_default());
+        Self {
+            inflight,
+            hash,
+            result,
+        }
+    }
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut map = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
+        if map
+            .get(self.hash)
+            .is_some_and(|cell| Arc::ptr_eq(cell, &self.result))
+        {
+            map.remove(self.hash);
+        }
+    }
 }
 
 /// Refused bearer attempts allowed per client address and minute before it gets 429.
@@ -56,6 +96,7 @@ impl BearerAuth {
                 BEARER_FAILURES_PER_MINUTE,
                 Duration::minutes(1),
             )),
+            inflight: Arc::default(),
         }
     }
 }
@@ -102,29 +143,55 @@ impl BearerAuth {
     ) -> Result<ApiCaller, BearerError> {
         let now = self.clock.now();
         let hash = secret.hash();
-        let cache = self.db.token_cache();
-        if let Some(hit) = cache.get(hash.as_str(), now) {
-            self.record_use(&hit, now, client).await;
-            return Ok(ApiCaller::from(hit.as_ref()));
-        }
+        let entry = match self.db.token_cache().get(hash.as_str(), now) {
+            Some(hit) => hit,
+            None => self.look_up_once(&hash, client, now).await?,
+        };
+        self.record_use(&entry, now, client).await;
+        Ok(ApiCaller::from(entry.as_ref()))
+    }
+
+    /// A cache miss. Concurrent misses of one token share one lookup: a client's parallel
+    /// first calls with a valid token are one lookup, not many guesses.
+    async fn look_up_once(
+        &self,
+        hash: &TokenHash,
+        client: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<CachedToken>, BearerError> {
+        let flight = Flight::join(&self.inflight, hash.as_str());
+        flight
+            .result
+            .get_or_init(|| self.counted_look_up(hash, client, now))
+            .await
+            .clone()
+    }
+
+    /// Counted as a guess from `client` before it reaches the database (taken back if the
+    /// token turns out to be one we issued), so concurrent guesses cannot outrun the limit.
+    async fn counted_look_up(
+        &self,
+        hash: &TokenHash,
+        client: Option<IpAddr>,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<CachedToken>, BearerError> {
         let guesser = client.map(address_key);
         if let Some(key) = guesser {
             self.failures
                 .reserve(key, now)
                 .map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))?;
         }
+        let cache = self.db.token_cache();
         let generation = cache.generation();
-        let result = self.look_up(&hash, now).await;
+        let result = self.look_up(hash, now).await;
         if let (Some(key), Ok(_) | Err(BearerError::Unusable(_) | BearerError::Unavailable)) =
             (guesser, &result)
         {
             self.failures.release(&key, now);
         }
         let entry = Arc::new(result?);
-        self.record_use(&entry, now, client).await;
-        let caller = ApiCaller::from(entry.as_ref());
-        cache.fill(hash.as_str().to_owned(), entry, generation);
-        Ok(caller)
+        cache.fill(hash.as_str().to_owned(), Arc::clone(&entry), generation);
+        Ok(entry)
     }
 
     async fn look_up(

@@ -57,7 +57,7 @@ pub struct BenchData {
     /// People to add.
     #[arg(long, default_value_t = 100_000)]
     pub people: i64,
-    /// How many of them are technical users.
+    /// How many of them are technical users (0: the tokens belong to people who are not).
     #[arg(long, default_value_t = 10_000)]
     pub technical: i64,
     /// Tokens to add, spread over the technical users.
@@ -289,5 +289,11 @@ pub async fn bench_data(db: &Db, settings: &Settings, args: BenchData) -> Result
         size.tokens,
         started.elapsed()
     );
-    Ok(token.into_exposed())
+    match token {
+        Some(token) => Ok(token.into_exposed()),
+        None => {
+            eprintln!("no technical users: no usable token to print");
+            Ok(String::new())
+        }
+    }
 }

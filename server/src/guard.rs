@@ -140,10 +140,21 @@ fn declared_fields() -> &'static HashMap<&'static str, Vec<String>> {
     FIELDS.get_or_init(|| {
         HashMap::from([
             entry(api::CurrentAdmin {}),
-            entry(api::ListTokens {}),
-            entry(api::EligibleUsers {}),
+            entry(api::ListTokens {
+                status: None,
+                user: None,
+                q: None,
+                sort: None,
+                dir: None,
+                after: None,
+                before: None,
+            }),
+            entry(api::EligibleUsers {
+                search: String::new(),
+            }),
             entry(api::CreateToken {
                 user_id: String::new(),
+                user: String::new(),
                 name: String::new(),
                 expiration: String::new(),
             }),
@@ -317,7 +328,7 @@ mod tests {
         assert_eq!(fields.len(), 9);
         assert_eq!(
             fields.get("/api/create_token").map(Vec::len),
-            Some(3),
+            Some(4),
             "{fields:?}"
         );
         assert!(check_fields("/api/remove_token", b"id=3").is_ok());

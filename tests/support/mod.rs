@@ -264,10 +264,19 @@ impl TestServer {
         client
     }
 
+    /// The rows of the tokens table's first page (newest first).
     pub async fn tokens(&self, client: &reqwest::Client) -> Vec<Value> {
-        let (status, body) = self.call(client, "list_tokens", &[]).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body.as_array().cloned().unwrap_or_default()
+        self.token_page(client, &[]).await["rows"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// One page of the tokens table for these URL query fields.
+    pub async fn token_page(&self, client: &reqwest::Client, query: &[(&str, &str)]) -> Value {
+        let (status, body) = self.call(client, "list_tokens", query).await;
+        assert_eq!(status, StatusCode::OK, "{query:?}: {body}");
+        body
     }
 
     /// The users the create dialog offers, as (login, id).

@@ -4,17 +4,16 @@
 use leptos::prelude::*;
 
 use super::modal::Modal;
-use crate::api::{eligible_users, CreateToken};
+use super::user_combobox::UserCombobox;
+use crate::api::CreateToken;
 use crate::model::Field;
 
 #[component]
 pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>) -> impl IntoView {
-    let users = Resource::new(|| (), |_| eligible_users());
-    // The form appears once the users are loaded: focus its first field then.
-    let user_select = NodeRef::<leptos::html::Select>::new();
+    let user_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
-        if let Some(select) = user_select.get() {
-            let _ = select.focus();
+        if let Some(input) = user_input.get() {
+            let _ = input.focus();
         }
     });
     let error = move || action.value().get().and_then(Result::err);
@@ -40,65 +39,42 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
 
     view! {
         <Modal labelled_by="create-token-title" on_close=Callback::new(move |()| open.set(false))>
-                <h2 id="create-token-title">"Create an API token"</h2>
-                <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-                    {move || Suspend::new(async move {
-                        let users = match users.await {
-                            Ok(users) => users,
-                            Err(e) => return view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                        };
-                        view! {
-                            <ActionForm action=action attr:class="form">
-                                <label for="token-user">"User"</label>
-                                <select id="token-user" name="user_id" node_ref=user_select aria-invalid=invalid(Field::User)>
-                                    <option value="">"Select a technical user"</option>
-                                    {users
-                                        .into_iter()
-                                        .map(|u| {
-                                            view! {
-                                                <option value=u.id.to_string()>
-                                                    {format!("{} ({})", u.name, u.login)}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                                {error_for(Field::User)}
-                                <label for="token-name">"Token name"</label>
-                                <input
-                                    id="token-name"
-                                    name="name"
-                                    maxlength="100"
-                                    autocomplete="off"
-                                    aria-invalid=invalid(Field::Name)
-                                />
-                                {error_for(Field::Name)}
-                                <label for="token-expiration">"Expiration date"</label>
-                                <input
-                                    id="token-expiration"
-                                    name="expiration"
-                                    type="date"
-                                    aria-describedby="token-expiration-help"
-                                    aria-invalid=invalid(Field::Expiration)
-                                />
-                                <p id="token-expiration-help" class="help">
-                                    "Empty means today. The token can no longer be used once this date has passed."
-                                </p>
-                                {error_for(Field::Expiration)}
-                                {general_error}
-                                <div class="dialog-actions">
-                                    <button type="button" on:click=move |_| open.set(false)>
-                                        "Cancel"
-                                    </button>
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
-                                        "Create"
-                                    </button>
-                                </div>
-                            </ActionForm>
-                        }
-                            .into_any()
-                    })}
-                </Suspense>
+            <h2 id="create-token-title">"Create an API token"</h2>
+            <ActionForm action=action attr:class="form">
+                <label for="token-user">"User"</label>
+                <UserCombobox invalid=Signal::derive(invalid(Field::User)) input_ref=user_input />
+                {error_for(Field::User)}
+                <label for="token-name">"Token name"</label>
+                <input
+                    id="token-name"
+                    name="name"
+                    maxlength="100"
+                    autocomplete="off"
+                    aria-invalid=invalid(Field::Name)
+                />
+                {error_for(Field::Name)}
+                <label for="token-expiration">"Expiration date"</label>
+                <input
+                    id="token-expiration"
+                    name="expiration"
+                    type="date"
+                    aria-describedby="token-expiration-help"
+                    aria-invalid=invalid(Field::Expiration)
+                />
+                <p id="token-expiration-help" class="help">
+                    "Empty means today. The token can no longer be used once this date has passed."
+                </p>
+                {error_for(Field::Expiration)}
+                {general_error}
+                <div class="dialog-actions">
+                    <button type="button" on:click=move |_| open.set(false)>
+                        "Cancel"
+                    </button>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        "Create"
+                    </button>
+                </div>
+            </ActionForm>
         </Modal>
     }
 }

@@ -8,6 +8,8 @@ pub mod modal;
 pub mod not_found;
 pub mod remove_token;
 pub mod shell;
+pub mod token_filters;
 pub mod token_reveal;
 pub mod tokens_page;
 pub mod tokens_table;
+pub mod user_combobox;

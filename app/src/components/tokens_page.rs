@@ -7,10 +7,13 @@ use super::create_token::CreateTokenDialog;
 use super::delete_token::DeleteTokenDialog;
 use super::remove_token::RemoveTokenDialog;
 use super::shell::ConsoleShell;
+use super::token_filters::{TokenFilters, TokenPager};
 use super::token_reveal::TokenRevealDialog;
 use super::tokens_table::TokensTable;
 use crate::api::{list_tokens, CreateToken, DeleteToken, RemoveToken};
 use crate::model::{ConsoleError, TokenRow};
+use crate::token_query::{Cursor, PageAt, QueryParams, TokenQuery, TOKENS_PATH};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ApiTokensPage() -> impl IntoView {
@@ -27,15 +30,41 @@ fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let remove = ServerAction::<RemoveToken>::new();
     let delete = ServerAction::<DeleteToken>::new();
+    // The table's state is the URL query: links and the filter form change it.
+    let url_query = use_query_map();
+    let params = Memo::new(move |_| {
+        url_query.with(|map| QueryParams {
+            status: map.get("status"),
+            user: map.get("user"),
+            q: map.get("q"),
+            sort: map.get("sort"),
+            dir: map.get("dir"),
+            after: map.get("after"),
+            before: map.get("before"),
+        })
+    });
     let tokens = Resource::new(
         move || {
             (
+                params.get(),
                 create.version().get(),
                 remove.version().get(),
                 delete.version().get(),
             )
         },
-        |_| list_tokens(),
+        |(p, ..)| async move {
+            let page = list_tokens(
+                p.status.clone(),
+                p.user.clone(),
+                p.q.clone(),
+                p.sort.clone(),
+                p.dir.clone(),
+                p.after.clone(),
+                p.before.clone(),
+            )
+            .await;
+            (p, page)
+        },
     );
     let creating = RwSignal::new(false);
     let revealed = RwSignal::new(None::<String>);
@@ -70,8 +99,15 @@ fn ApiTokens() -> impl IntoView {
         </nav>
         <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
             {move || Suspend::new(async move {
-                match tokens.await {
-                    Ok(rows) => {
+                let (params, page) = tokens.await;
+                match page {
+                    Ok(page) => {
+                        let query = TokenQuery::parse(&params).unwrap_or_default();
+                        let link = |cursor: Option<Cursor>, at: fn(Cursor) -> PageAt| {
+                            cursor.map(|c| query.at(at(c)).href())
+                        };
+                        let previous = link(page.previous, PageAt::Before);
+                        let next = link(page.next, PageAt::After);
                         view! {
                             <div class="page-head">
                                 <h1>"API tokens"</h1>
@@ -79,7 +115,10 @@ fn ApiTokens() -> impl IntoView {
                                     "Create an API token"
                                 </button>
                             </div>
-                            <TokensTable rows on_remove on_delete />
+                            <TokenFilters query=query.clone() />
+                            <p class="matches" role="status">{page.matches.label()}</p>
+                            <TokensTable rows=page.rows query on_remove on_delete />
+                            <TokenPager previous next />
                         }
                             .into_any()
                     }
@@ -99,11 +138,13 @@ fn ApiTokens() -> impl IntoView {
                             .into_any()
                     }
                     Err(error) => {
+                        let bad_query = matches!(error, ConsoleError::BadRequest { .. });
                         view! {
                             <div class="page-head">
                                 <h1>"API tokens"</h1>
                             </div>
                             <p class="form-error" role="alert">{error.to_string()}</p>
+                            {bad_query.then(|| view! { <p><a href=TOKENS_PATH>"Show all tokens"</a></p> })}
                         }
                             .into_any()
                     }

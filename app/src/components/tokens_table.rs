@@ -4,25 +4,45 @@ use leptos::prelude::*;
 
 use super::icons::{DeleteIcon, RemoveIcon};
 use crate::model::{TokenRow, TokenStatus};
+use crate::token_query::{SortKey, TokenQuery};
+
+/// A column header that sorts the table by `key` (again: the other way round).
+#[component]
+fn SortHeader(key: SortKey, query: TokenQuery) -> impl IntoView {
+    let sorted = (query.sort == key).then(|| query.order().aria());
+    view! {
+        <th scope="col" aria-sort=sorted>
+            <a href=query.sorted_by(key).href()>{key.label()}</a>
+        </th>
+    }
+}
 
 #[component]
 pub fn TokensTable(
     rows: Vec<TokenRow>,
+    query: TokenQuery,
     on_remove: Callback<TokenRow>,
     on_delete: Callback<TokenRow>,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="empty">"No API token yet."</p> }.into_any();
+        let filtered = query.status.is_some() || query.user.is_some() || query.search.is_some();
+        let message = if filtered {
+            "No API token matches these filters."
+        } else {
+            "No API token yet."
+        };
+        return view! { <p class="empty">{message}</p> }.into_any();
     }
+    let header = move |key: SortKey| view! { <SortHeader key query=query.clone() /> };
     view! {
         <table class="tokens">
             <thead>
                 <tr>
-                    <th scope="col">"User"</th>
-                    <th scope="col">"Token name"</th>
-                    <th scope="col">"Creation date"</th>
-                    <th scope="col">"Expiration date"</th>
-                    <th scope="col">"Last used"</th>
+                    {header(SortKey::User)}
+                    {header(SortKey::Name)}
+                    {header(SortKey::Created)}
+                    {header(SortKey::Expires)}
+                    {header(SortKey::LastUsed)}
                     <th scope="col">"Removal date"</th>
                     <th scope="col">"Removal"</th>
                     <th scope="col">"Status"</th>

@@ -22,7 +22,7 @@ pub struct BenchSize {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BenchDataError {
-    #[error("--technical must be between 1 and --people, and --people at most 10000000")]
+    #[error("--technical must be between 0 and --people, and --people from 1 to 10000000")]
     People,
     #[error("--tokens must be between 1 and 10000000")]
     Tokens,
@@ -46,13 +46,13 @@ const SQLITE: Generators = Generators {
         SELECT printf('load-%07d', i), \
                CASE WHEN i <= $2 THEN 'Connector ' ELSE 'Person ' END || i, \
                CASE WHEN i <= $2 THEN 1 ELSE 0 END, '2020-01-01', \
-               CASE WHEN i % 40 = 0 THEN '2021-12-31' END, $3 FROM n",
+               CASE WHEN i % 8 = 0 THEN '2021-12-31' END, $3 FROM n",
     tokens: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
         INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, \
             expires_on, removed_at, removed_by, last_used_at, last_used_from) \
         SELECT $4 + (i % $2), 'Token ' || i, h, 'jet_…' || substr(h, 1, 4), \
                $3 - (i % 730) * 86400 - i % 86400, $5, \
-               date($3 - (i % 730) * 86400, 'unixepoch', '+' || (i % 900) || ' days'), \
+               date($3 - (i % 730) * 86400, 'unixepoch', '+' || (i * 37 % 900) || ' days'), \
                CASE WHEN i % 10 = 0 THEN $3 - (i % 30) * 86400 END, \
                CASE WHEN i % 10 = 0 THEN $5 END, \
                CASE WHEN i % 3 = 0 THEN $3 - i % 86400 END, \
@@ -66,13 +66,13 @@ const POSTGRES: Generators = Generators {
         SELECT 'load-' || lpad(i::text, 7, '0'), \
                CASE WHEN i <= $2 THEN 'Connector ' ELSE 'Person ' END || i, \
                CASE WHEN i <= $2 THEN 1 ELSE 0 END, '2020-01-01', \
-               CASE WHEN i % 40 = 0 THEN '2021-12-31' END, $3 \
+               CASE WHEN i % 8 = 0 THEN '2021-12-31' END, $3 \
         FROM generate_series(1, $1) AS i",
     tokens: "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, \
             expires_on, removed_at, removed_by, last_used_at, last_used_from) \
         SELECT $4 + (i % $2), 'Token ' || i, h, 'jet_…' || substr(h, 1, 4), \
                $3 - (i % 730) * 86400 - i % 86400, $5, \
-               to_char(to_timestamp($3 - (i % 730) * 86400)::date + (i % 900)::int, 'YYYY-MM-DD'), \
+               to_char(to_timestamp($3 - (i % 730) * 86400)::date + (i * 37 % 900)::int, 'YYYY-MM-DD'), \
                CASE WHEN i % 10 = 0 THEN $3 - (i % 30) * 86400 END, \
                CASE WHEN i % 10 = 0 THEN $5 END, \
                CASE WHEN i % 3 = 0 THEN $3 - i % 86400 END, \
@@ -83,14 +83,15 @@ const POSTGRES: Generators = Generators {
 
 impl Db {
     /// Loads benchmark data; returns one usable token of a technical user (the only
-    /// plaintext there is).
+    /// plaintext there is), unless there are no technical users: then the tokens belong to
+    /// people who are not (their status is "User inactive").
     pub async fn load_bench_data(
         &self,
         size: BenchSize,
         now: DateTime<Utc>,
         actor: &str,
-    ) -> Result<TokenSecret, BenchDataError> {
-        if !(1..=10_000_000).contains(&size.people) || !(1..=size.people).contains(&size.technical)
+    ) -> Result<Option<TokenSecret>, BenchDataError> {
+        if !(1..=10_000_000).contains(&size.people) || !(0..=size.people).contains(&size.technical)
         {
             return Err(BenchDataError::People);
         }
@@ -128,30 +129,28 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_error)?;
+        let owners = if size.technical > 0 {
+            size.technical
+        } else {
+            size.people
+        };
         sqlx::query(generators.tokens)
-            .bind(size.tokens - 1)
-            .bind(size.technical)
+            .bind(size.tokens - i64::from(size.technical > 0))
+            .bind(owners)
             .bind(now.timestamp())
             .bind(first)
             .bind(admin.unwrap_or(first))
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        let mut entropy = [0u8; app::domain::token::ENTROPY_BYTES];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut entropy);
-        let secret = TokenSecret::from_entropy(entropy);
-        sqlx::query(
-            "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
-             VALUES ($1, 'Benchmark', $2, $3, $4, $5, '9999-12-31')",
-        )
-        .bind(first)
-        .bind(secret.hash().as_str().to_owned())
-        .bind(secret.hint())
-        .bind(now.timestamp())
-        .bind(admin.unwrap_or(first))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        let secret = if size.technical > 0 {
+            Some(
+                self.usable_bench_token(&mut tx, first, admin.unwrap_or(first), now)
+                    .await?,
+            )
+        } else {
+            None
+        };
         let audit = AuditRecord {
             at: now,
             action: AuditAction::UserAdded,
@@ -164,6 +163,32 @@ impl Db {
         };
         super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)?;
+        Ok(secret)
+    }
+
+    /// A real token (the only plaintext there is) for the first technical user.
+    async fn usable_bench_token(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        owner: i64,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<TokenSecret, StoreError> {
+        let mut entropy = [0u8; app::domain::token::ENTROPY_BYTES];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut entropy);
+        let secret = TokenSecret::from_entropy(entropy);
+        sqlx::query(
+            "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
+             VALUES ($1, 'Benchmark', $2, $3, $4, $5, '9999-12-31')",
+        )
+        .bind(owner)
+        .bind(secret.hash().as_str().to_owned())
+        .bind(secret.hint())
+        .bind(now.timestamp())
+        .bind(by)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         Ok(secret)
     }
 }

@@ -1,28 +1,33 @@
 //! What the console's server functions read and write.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use app::token_query::TokenQuery;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use app::backend::{
     AuditRecord, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord,
-    RemoveOutcome, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
+    RemoveOutcome, SessionPolicy, StoreResult, StoredAudit, TokenRecord, TokenRecordPage,
 };
 
 use super::audit::insert_audit;
 use super::token_cache::Invalidation;
+use super::token_page::escape_like;
 use super::{
     db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
     PERSON_COLUMNS,
 };
 
-const TOKEN_SELECT: &str =
+/// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator.
+pub(super) const TOKEN_COLUMNS: &str =
     "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
      t.created_at, c.login AS created_by, t.expires_on, t.removed_at, \
-     t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until \
-     FROM api_tokens t JOIN people o ON o.id = t.owner_id JOIN people c ON c.id = t.created_by";
+     t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
+const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
+     JOIN people c ON c.id = t.created_by";
 
-fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
+pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
     let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
     let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
     Ok(TokenRecord {
@@ -211,11 +216,25 @@ impl ConsoleStore for Db {
         Box::pin(async move { self.is_flag_enabled(&domain, &label).await })
     }
 
-    fn people(&self) -> BoxFuture<'_, StoreResult<Vec<PersonRecord>>> {
+    fn eligible_people<'a>(
+        &'a self,
+        search: &'a str,
+        today: NaiveDate,
+        limit: usize,
+    ) -> BoxFuture<'a, StoreResult<Vec<PersonRecord>>> {
         Box::pin(async move {
+            let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
             let rows = sqlx::query(&format!(
-                "SELECT {PERSON_COLUMNS} FROM people p ORDER BY p.name, p.login"
+                "SELECT {PERSON_COLUMNS} FROM people p \
+                 WHERE p.technical = 1 AND p.employed_from <= $1 \
+                 AND (p.employed_until IS NULL OR p.employed_until >= $2) \
+                 AND (lower(p.login) LIKE $3 ESCAPE '\\' OR lower(p.name) LIKE $4 ESCAPE '\\') \
+                 ORDER BY p.name, p.login LIMIT {limit}"
             ))
+            .bind(today.to_string())
+            .bind(today.to_string())
+            .bind(pattern.clone())
+            .bind(pattern)
             .fetch_all(&self.pool)
             .await
             .map_err(db_error)?;
@@ -227,21 +246,18 @@ impl ConsoleStore for Db {
         Box::pin(self.person_by_id(id))
     }
 
-    fn tokens(&self) -> BoxFuture<'_, StoreResult<Vec<TokenRecord>>> {
-        Box::pin(async move {
-            let rows = sqlx::query(&format!(
-                "{TOKEN_SELECT} ORDER BY t.created_at DESC, t.id DESC"
-            ))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-            rows.iter().map(token_from_row).collect()
-        })
+    fn token_page<'a>(
+        &'a self,
+        query: &'a TokenQuery,
+        today: NaiveDate,
+        limit: usize,
+    ) -> BoxFuture<'a, StoreResult<TokenRecordPage>> {
+        Box::pin(self.read_token_page(query, today, limit))
     }
 
     fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>> {
         Box::pin(async move {
-            let row = sqlx::query(&format!("{TOKEN_SELECT} WHERE t.id = $1"))
+            let row = sqlx::query(&format!("{TOKEN_COLUMNS} {TOKEN_FROM} WHERE t.id = $1"))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await

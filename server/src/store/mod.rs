@@ -8,6 +8,7 @@ mod changes;
 mod console;
 mod operator;
 mod token_cache;
+mod token_page;
 mod tokens;
 
 use std::str::FromStr;

@@ -1,0 +1,365 @@
+//! One page of the tokens table, read by keyset (never OFFSET): the rows after (or before) a
+//! cursor in the order of an indexed sort key and the id, so every page costs the same at any
+//! depth and rows inserted meanwhile neither repeat nor vanish between pages.
+
+use chrono::NaiveDate;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+
+use app::backend::{StoreResult, TokenRecordPage};
+use app::model::TokenStatus;
+use app::token_query::{PageAt, SortKey, SortOrder, TokenQuery, COUNT_LIMIT};
+
+use super::console::{token_from_row, TOKEN_COLUMNS};
+use super::{db_error, Db};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// SQL text with its `$n` arguments, numbered as they are pushed.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    pub fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        self.args
+            .iter()
+            .fold(sqlx::query(&self.text), |query, arg| match arg {
+                Arg::Int(value) => query.bind(*value),
+                Arg::Text(value) => query.bind(value.clone()),
+            })
+    }
+}
+
+/// The indexed expression each sort key orders by (see the migrations' indexes).
+fn sort_column(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Created => "t.created_at",
+        SortKey::Expires => "t.expires_on",
+        SortKey::Name => "t.name",
+        SortKey::User => "o.login",
+        SortKey::LastUsed => "COALESCE(t.last_used_at, 0)",
+    }
+}
+
+fn cursor_arg(key: SortKey, value: &str) -> Arg {
+    match key {
+        SortKey::Created | SortKey::LastUsed => Arg::Int(value.parse().unwrap_or(0)),
+        SortKey::Expires | SortKey::Name | SortKey::User => Arg::Text(value.to_owned()),
+    }
+}
+
+/// `FROM … WHERE` with `t` the token and `o` its owner (and `c` its creator, for the rows).
+/// Sorted by user, the owners come first, in login order (SQLite follows the written join
+/// order of a `CROSS JOIN`), so each owner's tokens come from the owner index in id order.
+fn push_from(sql: &mut Sql, key: SortKey, creator: bool) {
+    let creator = if creator {
+        " JOIN people c ON c.id = t.created_by"
+    } else {
+        ""
+    };
+    match key {
+        SortKey::User => sql.push(&format!(
+            " FROM people o CROSS JOIN api_tokens t{creator} WHERE t.owner_id = o.id"
+        )),
+        _ => sql.push(&format!(
+            " FROM api_tokens t JOIN people o ON o.id = t.owner_id{creator} WHERE 1 = 1"
+        )),
+    };
+}
+
+/// ` AND …` for the filters (the status judged on `today`), without the page position.
+fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate) {
+    let today = today.to_string();
+    if let Some(status) = query.status {
+        // The owner is a technical user working in the company today (`Employment::eligible_on`).
+        let eligible = |sql: &mut Sql| {
+            sql.push("(o.technical = 1 AND o.employed_from <= ")
+                .bind(Arg::Text(today.clone()))
+                .push(" AND (o.employed_until IS NULL OR o.employed_until >= ")
+                .bind(Arg::Text(today.clone()))
+                .push("))");
+        };
+        match status {
+            TokenStatus::Removed => {
+                sql.push(" AND t.removed_at IS NOT NULL");
+            }
+            TokenStatus::Expired => {
+                sql.push(" AND t.removed_at IS NULL AND t.expires_on < ")
+                    .bind(Arg::Text(today.clone()));
+            }
+            TokenStatus::Active => {
+                sql.push(" AND t.removed_at IS NULL AND t.expires_on >= ")
+                    .bind(Arg::Text(today.clone()))
+                    .push(" AND ");
+                eligible(sql);
+            }
+            TokenStatus::UserInactive => {
+                sql.push(" AND t.removed_at IS NULL AND t.expires_on >= ")
+                    .bind(Arg::Text(today.clone()))
+                    .push(" AND NOT ");
+                eligible(sql);
+            }
+        }
+    }
+    if let Some(login) = &query.user {
+        sql.push(" AND o.login = ").bind(Arg::Text(login.clone()));
+    }
+    if let Some(search) = &query.search {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        sql.push(" AND (lower(t.name) LIKE ")
+            .bind(Arg::Text(pattern.clone()))
+            .push(" ESCAPE '\\' OR lower(o.login) LIKE ")
+            .bind(Arg::Text(pattern.clone()))
+            .push(" ESCAPE '\\' OR lower(o.name) LIKE ")
+            .bind(Arg::Text(pattern))
+            .push(" ESCAPE '\\')");
+    }
+}
+
+pub(super) fn escape_like(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// The page's rows query: `limit + 1` rows, to learn whether more follow.
+pub(crate) fn page_sql(query: &TokenQuery, today: NaiveDate, limit: usize) -> Sql {
+    let mut sql = Sql::default();
+    sql.push(TOKEN_COLUMNS);
+    push_from(&mut sql, query.sort, true);
+    push_filters(&mut sql, query, today);
+    let column = sort_column(query.sort);
+    // Reading a `Before` page walks backwards from its cursor; the rows are turned round after.
+    let (cursor, order) = match &query.page {
+        PageAt::First => (None, query.order()),
+        PageAt::After(cursor) => (Some(cursor), query.order()),
+        PageAt::Before(cursor) => (Some(cursor), query.order().reversed()),
+    };
+    if let Some(cursor) = cursor {
+        let compare = match order {
+            SortOrder::Asc => ">",
+            SortOrder::Desc => "<",
+        };
+        // (column, id) beyond the cursor, written so that the first part is an index range.
+        let value = cursor_arg(query.sort, &cursor.value);
+        sql.push(&format!(" AND {column} {compare}= "))
+            .bind(value.clone())
+            .push(&format!(" AND ({column} {compare} "))
+            .bind(value)
+            .push(&format!(" OR t.id {compare} "))
+            .bind(Arg::Int(cursor.id))
+            .push(")");
+    }
+    let direction = match order {
+        SortOrder::Asc => "ASC",
+        SortOrder::Desc => "DESC",
+    };
+    sql.push(&format!(
+        " ORDER BY {column} {direction}, t.id {direction} LIMIT {}",
+        limit + 1
+    ));
+    sql
+}
+
+/// How many rows match, counted up to `COUNT_LIMIT + 1`.
+pub(crate) fn count_sql(query: &TokenQuery, today: NaiveDate) -> Sql {
+    let mut sql = Sql::default();
+    sql.push("SELECT COUNT(*) FROM (SELECT 1");
+    push_from(&mut sql, SortKey::Created, false);
+    push_filters(&mut sql, query, today);
+    sql.push(&format!(" LIMIT {}) m", COUNT_LIMIT + 1));
+    sql
+}
+
+impl Db {
+    pub(crate) async fn read_token_page(
+        &self,
+        query: &TokenQuery,
+        today: NaiveDate,
+        limit: usize,
+    ) -> StoreResult<TokenRecordPage> {
+        let page = page_sql(query, today, limit);
+        let rows = page.query().fetch_all(&self.pool).await.map_err(db_error)?;
+        let mut rows = rows
+            .iter()
+            .map(token_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        if matches!(query.page, PageAt::Before(_)) {
+            rows.reverse();
+        }
+        let count = count_sql(query, today);
+        let matches: i64 = count
+            .query()
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db_error)?;
+        Ok(TokenRecordPage {
+            rows,
+            more,
+            matches: matches.unsigned_abs(),
+        })
+    }
+}
+
+/// Every page query reads api_tokens through an index, on both databases (a plan with a full
+/// table scan would cost O(rows) per page).
+#[cfg(test)]
+mod plans {
+    use super::*;
+    use app::token_query::{Cursor, QueryParams};
+
+    fn views() -> Vec<TokenQuery> {
+        let mut views = vec![TokenQuery::default()];
+        for status in TokenStatus::ALL {
+            views.push(TokenQuery {
+                status: Some(status),
+                ..TokenQuery::default()
+            });
+        }
+        views.push(TokenQuery {
+            user: Some("svc-erp".into()),
+            ..TokenQuery::default()
+        });
+        views.push(TokenQuery {
+            search: Some("export".into()),
+            ..TokenQuery::default()
+        });
+        for key in SortKey::ALL {
+            for order in [SortOrder::Asc, SortOrder::Desc] {
+                let sorted = TokenQuery {
+                    sort: key,
+                    order: Some(order),
+                    ..TokenQuery::default()
+                };
+                let value = match key {
+                    SortKey::Created | SortKey::LastUsed => "1700000000",
+                    SortKey::Expires => "2026-12-01",
+                    SortKey::Name | SortKey::User => "m",
+                };
+                let cursor = Cursor {
+                    id: 10,
+                    value: value.into(),
+                };
+                views.push(sorted.at(PageAt::After(cursor.clone())));
+                views.push(sorted.at(PageAt::Before(cursor)));
+                views.push(sorted);
+            }
+        }
+        assert!(TokenQuery::parse(&QueryParams::default()).is_ok());
+        views
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
+    }
+
+    async fn plan(db: &Db, sql: &Sql, explain: &str, setup: &[&str]) -> String {
+        let mut conn = db.pool.acquire().await.expect("connection");
+        for statement in setup {
+            sqlx::query(statement)
+                .execute(&mut *conn)
+                .await
+                .expect("setup");
+        }
+        let explained = Sql {
+            text: format!("{explain} {}", sql.text),
+            args: sql.args.clone(),
+        };
+        let rows = explained
+            .query()
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", sql.text));
+        rows.iter()
+            .map(|row| row.try_get::<String, _>(row.len() - 1).expect("plan text"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[tokio::test]
+    async fn sqlite_pages_read_tokens_through_an_index() {
+        let dir = std::env::temp_dir().join(format!("jetons-plans-{}", std::process::id()));
+        let db = Db::open(&format!("sqlite://{}/plans.db", dir.display()))
+            .await
+            .expect("open");
+        for query in views() {
+            let plan = plan(&db, &page_sql(&query, day(), 50), "EXPLAIN QUERY PLAN", &[]).await;
+            let table_line = plan
+                .lines()
+                .find(|line| line.contains(" t ") || line.ends_with(" t"))
+                .unwrap_or_default();
+            assert!(
+                table_line.contains("INDEX") || table_line.contains("PRIMARY KEY"),
+                "{query:?}\n{plan}"
+            );
+            // One user's tokens are few: sorting them after the owner index is cheap.
+            assert!(
+                query.user.is_some() || !plan.contains("TEMP B-TREE FOR ORDER BY"),
+                "{query:?}\n{plan}"
+            );
+        }
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn postgresql_pages_read_tokens_through_an_index() {
+        let server = std::env::var("JETONS_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("jetons_plans_{}", std::process::id());
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&format!("{server}/postgres"))
+            .await
+            .expect("PostgreSQL for the tests");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await
+            .expect("drop");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("create");
+        let db = Db::open(&format!("{server}/{name}")).await.expect("open");
+        // An empty table is cheapest to scan whole: forbid that, to learn whether an index path
+        // exists at all.
+        let setup = ["SET enable_seqscan = off"];
+        for query in views() {
+            let plan = plan(&db, &page_sql(&query, day(), 50), "EXPLAIN", &setup).await;
+            assert!(
+                !plan.contains("Seq Scan on api_tokens"),
+                "{query:?}\n{plan}"
+            );
+            assert!(plan.contains("Index"), "{query:?}\n{plan}");
+        }
+        db.close().await;
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&admin)
+            .await
+            .expect("drop");
+    }
+}
