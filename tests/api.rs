@@ -84,7 +84,7 @@ async fn missing_malformed_and_unknown_credentials_follow_rfc_6750() {
     let mistyped = String::from_utf8(mistyped).unwrap();
     let unknown = {
         // Well-formed, right checksum, never issued: from another server's database.
-        let other = TestDb::sqlite();
+        let other = TestDb::new();
         other.seed();
         let other_server = other.start();
         let other_admin = other_server.login(ADMIN).await;
@@ -113,7 +113,7 @@ async fn missing_malformed_and_unknown_credentials_follow_rfc_6750() {
 
 #[tokio::test]
 async fn a_token_works_through_its_expiration_day_and_never_after() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let token = {
         let server = db.start_at(&format!("{CLOCK_DAY}T08:00:00Z"));
@@ -144,7 +144,7 @@ async fn a_token_works_through_its_expiration_day_and_never_after() {
 
 #[tokio::test]
 async fn the_time_zone_decides_which_day_today_is() {
-    let db = TestDb::sqlite().with_env("JETONS_TIME_ZONE", "Pacific/Auckland");
+    let db = TestDb::new().with_env("JETONS_TIME_ZONE", "Pacific/Auckland");
     db.seed();
     // 2031-03-15T20:00Z is already 2031-03-16 in Auckland (UTC+13).
     let server = db.start_at("2031-03-15T20:00:00Z");
@@ -168,7 +168,7 @@ async fn the_time_zone_decides_which_day_today_is() {
 
 #[tokio::test]
 async fn a_token_stops_when_its_user_leaves_the_company() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.cli_ok("user add --login admin --name Ada --right 090201 --employed-from 2020-01-01 --password-stdin",
         Some(ADMIN.1),
     );
@@ -222,7 +222,7 @@ async fn tokens_stop_while_the_feature_flag_is_disabled() {
 
 #[tokio::test]
 async fn a_test_clock_without_test_mode_is_refused() {
-    let db = TestDb::sqlite().with_env("JETONS_TEST_CLOCK", "2031-03-15T08:00:00Z");
+    let db = TestDb::new().with_env("JETONS_TEST_CLOCK", "2031-03-15T08:00:00Z");
     let out = db.cli("migrate", None);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);

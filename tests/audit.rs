@@ -67,7 +67,7 @@ async fn failed_login(server: &TestServer, login: &str, password: &str) {
 #[tokio::test]
 async fn every_console_and_cli_event_is_recorded_with_its_actor_client_and_target() {
     // The CLI runs with the same fixed clock as the server, so every event has the same time.
-    let db = TestDb::sqlite()
+    let db = TestDb::new()
         .with_env("JETONS_TEST_MODE", "1")
         .with_env("JETONS_TEST_CLOCK", CLOCK);
     db.seed();
@@ -282,7 +282,7 @@ async fn the_log_is_paged_by_fifty_newest_first() {
 
 #[tokio::test]
 async fn only_right_090201_reads_the_log_and_the_flag_does_not_hide_it() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
 

@@ -59,7 +59,7 @@ async fn refused_tokens_lock_an_address_out_of_the_api() {
 
 #[tokio::test]
 async fn a_token_records_its_last_use_at_most_once_a_minute() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let token = {
         let server = db.start_at("2026-11-28T10:15:30Z");

@@ -10,7 +10,7 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn user_add_refuses_bad_input_with_a_clear_message() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.cli_ok("user add --login svc-a --name A --technical", None);
     let cases = [
         ("user add --login svc-a --name Again", "already exists"),
@@ -43,7 +43,7 @@ fn user_add_refuses_bad_input_with_a_clear_message() {
 
 #[test]
 fn flags_toggle_and_say_so() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     assert_eq!(
         db.cli_ok("flag enable Technique 'Jetons Api'", None).trim(),
         "feature flag Technique > Jetons Api enabled"
@@ -57,7 +57,7 @@ fn flags_toggle_and_say_so() {
 
 #[tokio::test]
 async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     let first = db.cli_ok("demo", None);
     let password = first
         .split("with password ")
@@ -84,7 +84,7 @@ async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
 
 #[test]
 fn user_set_changes_employment_and_refuses_bad_input() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.cli_ok(
         "user add --login svc-a --name A --technical --employed-from 2020-01-01",
         None,
@@ -126,7 +126,7 @@ fn user_set_changes_employment_and_refuses_bad_input() {
 
 #[test]
 fn bad_settings_are_refused_at_start() {
-    let db = TestDb::sqlite().with_env("JETONS_TIME_ZONE", "Mars/Olympus");
+    let db = TestDb::new().with_env("JETONS_TIME_ZONE", "Mars/Olympus");
     let out = db.cli("migrate", None);
     assert!(!out.status.success());
     assert!(

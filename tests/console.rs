@@ -46,7 +46,7 @@ async fn without_a_session_every_function_answers_401_and_changes_nothing() {
 
 #[tokio::test]
 async fn without_right_090201_every_function_answers_403() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let clerk = server.login(NO_RIGHT).await;
@@ -252,7 +252,7 @@ async fn the_page_is_rendered_on_the_server_with_hints_and_escaped_names() {
 
 #[tokio::test]
 async fn the_root_leads_to_the_api_tokens_screen() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     let server = db.start();
     let response = server.client().get(server.url("/")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
@@ -261,7 +261,7 @@ async fn the_root_leads_to_the_api_tokens_screen() {
 
 #[tokio::test]
 async fn only_static_bundles_are_compressed() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     std::fs::create_dir_all(db.dir.join("site/pkg")).unwrap();
     std::fs::write(
         db.dir.join("site/pkg/jetons.css"),

@@ -227,7 +227,7 @@ fn mistyped(token: &str) -> String {
 }
 
 async fn whole_flow_leaks_nothing(level: &str) {
-    let db = TestDb::sqlite().with_env("RUST_LOG", level);
+    let db = TestDb::new().with_env("RUST_LOG", level);
     db.seed();
     // The CLI logs at the same level: a password read from stdin must not come out either.
     let cli = db.cli(

@@ -50,7 +50,7 @@ fn assert_refused(what: &str, (status, headers, body): &(StatusCode, HeaderMap, 
 
 #[tokio::test]
 async fn five_wrong_passwords_lock_the_address_even_for_the_right_password() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     for attempt in 1..=5 {
@@ -117,7 +117,7 @@ async fn five_wrong_passwords_lock_the_address_even_for_the_right_password() {
 /// login everywhere (and only that login).
 #[tokio::test]
 async fn guesses_spread_over_addresses_lock_the_login_everywhere() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     for n in 0..20 {
@@ -143,7 +143,7 @@ async fn guesses_spread_over_addresses_lock_the_login_everywhere() {
 
 #[tokio::test]
 async fn five_failures_from_one_address_lock_it_for_every_login() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let mut unknown = Vec::new();
@@ -169,7 +169,7 @@ async fn five_failures_from_one_address_lock_it_for_every_login() {
 /// Five failures per minute means five guesses, however many are sent at once.
 #[tokio::test]
 async fn concurrent_guesses_do_not_get_past_the_limit() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let client = client_from(HOME);

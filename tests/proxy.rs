@@ -43,7 +43,7 @@ async fn newest_event(server: &TestServer, admin: &reqwest::Client) -> Value {
 
 #[tokio::test]
 async fn a_trusted_proxy_names_the_client() {
-    let db = TestDb::sqlite().with_env("JETONS_TRUSTED_PROXIES", "127.0.0.1");
+    let db = TestDb::new().with_env("JETONS_TRUSTED_PROXIES", "127.0.0.1");
     db.seed();
     let server = db.start();
 
@@ -94,7 +94,7 @@ async fn a_trusted_proxy_names_the_client() {
 
 #[tokio::test]
 async fn without_trusted_proxies_the_header_is_ignored() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     assert_eq!(
@@ -118,7 +118,7 @@ async fn without_trusted_proxies_the_header_is_ignored() {
 
 #[tokio::test]
 async fn a_proxy_list_that_is_not_addresses_is_refused_at_start() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     let out = db
         .with_env("JETONS_TRUSTED_PROXIES", "10.0.0.0/8")
         .cli("migrate", None);

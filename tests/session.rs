@@ -66,7 +66,7 @@ async fn login_cookie(server: &support::TestServer, client: &reqwest::Client) ->
 
 #[tokio::test]
 async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let client = server.client();
@@ -128,7 +128,7 @@ async fn login_sets_a_strict_http_only_session_and_logout_ends_it() {
 
 #[tokio::test]
 async fn the_login_form_works_without_javascript() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let client = server.client();

@@ -61,7 +61,7 @@ fn assert_logged_out(what: &str, (status, body): (StatusCode, Value)) {
 
 #[tokio::test]
 async fn an_idle_session_ends_and_each_call_keeps_it_alive() {
-    let db = TestDb::sqlite().with_env("JETONS_SESSION_IDLE", "2s");
+    let db = TestDb::new().with_env("JETONS_SESSION_IDLE", "2s");
     db.seed();
     let server = db.start();
     let cookie = login_cookie(&server, None).await;
@@ -85,7 +85,7 @@ async fn an_idle_session_ends_and_each_call_keeps_it_alive() {
 
 #[tokio::test]
 async fn a_session_ends_at_its_lifetime_however_active() {
-    let db = TestDb::sqlite()
+    let db = TestDb::new()
         .with_env("JETONS_SESSION_IDLE", "1h")
         .with_env("JETONS_SESSION_LIFETIME", "3s");
     db.seed();
@@ -109,7 +109,7 @@ async fn a_session_ends_at_its_lifetime_however_active() {
 /// An operator who shortens the lifetime (a stolen laptop) ends the sessions already open.
 #[tokio::test]
 async fn a_shorter_lifetime_applies_to_sessions_already_open() {
-    let mut db = TestDb::sqlite();
+    let mut db = TestDb::new();
     db.seed();
     let server = db.start();
     let cookie = login_cookie(&server, None).await;
@@ -126,7 +126,7 @@ async fn a_shorter_lifetime_applies_to_sessions_already_open() {
 
 #[tokio::test]
 async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let first = login_cookie(&server, None).await;
@@ -158,7 +158,7 @@ async fn login_rotates_the_session_and_logout_ends_it_on_the_server() {
 async fn session_cookies_are_secure_host_only_and_strict_by_default() {
     // "" is the variable unset (the server ignores empty values); support sets "false".
     for setting in ["true", ""] {
-        let db = TestDb::sqlite().with_env("JETONS_SECURE_COOKIES", setting);
+        let db = TestDb::new().with_env("JETONS_SECURE_COOKIES", setting);
         db.seed();
         let server = db.start();
         let (status, headers, body) = log_admin_in(&server, None).await;
@@ -254,7 +254,7 @@ async fn try_serve(db: &TestDb, env: &[(&str, &str)]) -> Start {
 
 #[tokio::test]
 async fn cookies_without_secure_are_refused_off_loopback() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     match try_serve(&db, &[("LEPTOS_SITE_ADDR", "0.0.0.0:0")]).await {
         Start::Refused(stderr) => {
             assert!(stderr.contains("JETONS_SECURE_COOKIES"), "{stderr}")
@@ -274,7 +274,7 @@ async fn cookies_without_secure_are_refused_off_loopback() {
 
 #[tokio::test]
 async fn malformed_session_durations_stop_the_server() {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     let bad = [
         ("JETONS_SESSION_IDLE", "30"),
         ("JETONS_SESSION_IDLE", "0m"),

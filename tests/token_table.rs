@@ -214,7 +214,7 @@ async fn filters_select_what_they_say_on_postgresql() {
 
 #[tokio::test]
 async fn past_ten_thousand_matches_the_count_says_more_than() {
-    let (_db, server, admin) = console_with(TestDb::sqlite(), 10_050).await;
+    let (_db, server, admin) = console_with(TestDb::new(), 10_050).await;
     let page = server.token_page(&admin, &[]).await;
     assert_eq!(page["matches"]["count"], 10_000);
     assert_eq!(page["matches"]["exact"], false);
@@ -256,7 +256,7 @@ async fn bad_table_queries_get_400_with_the_reason() {
 
 #[tokio::test]
 async fn the_user_field_offers_at_most_twenty_matching_technical_users() {
-    let (_db, server, admin) = console_with(TestDb::sqlite(), 10).await;
+    let (_db, server, admin) = console_with(TestDb::new(), 10).await;
     let offered = |body: Value| -> Vec<String> {
         body.as_array()
             .into_iter()

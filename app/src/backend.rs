@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::{rules, Employment, TokenHash, TokenName};
+pub use crate::failure_counts::{FailureCounts, LocalCounts, LoginThrottle};
 use crate::model::AuditAction;
-pub use crate::throttle::{LoginThrottle, Throttle};
+pub use crate::throttle::Throttle;
 use crate::token_query::TokenQuery;
 #[cfg(doc)]
 use crate::token_query::COUNT_LIMIT;

@@ -12,6 +12,8 @@ pub mod backend;
 #[cfg(feature = "domain")]
 pub mod domain;
 #[cfg(feature = "ssr")]
+pub mod failure_counts;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;

@@ -120,6 +120,13 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         }
     }
 
+    /// Blocks `key` until `until` (a block learnt elsewhere, such as another instance).
+    pub fn block(&self, key: K, until: DateTime<Utc>) {
+        let window = self.window_of(key);
+        let mut window = lock(&window);
+        window.failures = std::iter::repeat_n(until - self.window, self.limit).collect();
+    }
+
     pub fn forget(&self, key: &K) {
         self.keys.remove(key);
     }
@@ -145,65 +152,6 @@ pub fn address_key(ip: IpAddr) -> IpAddr {
                 IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
             }
         },
-    }
-}
-
-/// Failed console logins, counted per client address and per login. One address is held to
-/// a few guesses; the per-login limit is higher, so that one address alone cannot lock an
-/// account out, while guesses spread over many addresses still run into it.
-pub struct LoginThrottle {
-    pub per_login: Throttle<String>,
-    pub per_address: Throttle<IpAddr>,
-}
-
-pub const ADDRESS_FAILURES_PER_MINUTE: usize = 5;
-pub const LOGIN_FAILURES_PER_MINUTE: usize = 20;
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        Self {
-            per_login: Throttle::new(LOGIN_FAILURES_PER_MINUTE, Duration::minutes(1)),
-            per_address: Throttle::new(ADDRESS_FAILURES_PER_MINUTE, Duration::minutes(1)),
-        }
-    }
-}
-
-impl LoginThrottle {
-    /// Logins are compared case-insensitively, so `Admin` and `admin` share a count; the key is
-    /// a digest, so a huge typed login costs no more memory than a short one.
-    fn login_key(login: &str) -> String {
-        crate::domain::token::sha256_hex(&login.trim().to_lowercase())
-    }
-
-    /// Starts a login attempt, counted as failed until [`LoginThrottle::succeed`] says
-    /// otherwise. Refused when the login or the address is blocked.
-    pub fn begin(
-        &self,
-        login: &str,
-        ip: Option<IpAddr>,
-        now: DateTime<Utc>,
-    ) -> Result<(), Blocked> {
-        let key = Self::login_key(login);
-        if let Some(ip) = ip {
-            self.per_address.check(&address_key(ip), now)?;
-        }
-        self.per_login.reserve(key.clone(), now)?;
-        if let Some(ip) = ip {
-            if let Err(wait) = self.per_address.reserve(address_key(ip), now) {
-                self.per_login.release(&key, now);
-                return Err(wait);
-            }
-        }
-        Ok(())
-    }
-
-    /// The attempt begun at `began` succeeded: the login's count starts again, and the
-    /// address gets its attempt back.
-    pub fn succeed(&self, login: &str, ip: Option<IpAddr>, began: DateTime<Utc>) {
-        self.per_login.forget(&Self::login_key(login));
-        if let Some(ip) = ip {
-            self.per_address.release(&address_key(ip), began);
-        }
     }
 }
 
@@ -254,46 +202,6 @@ mod tests {
         assert!(throttle.check(&"k", at(1)).is_err());
         throttle.forget(&"k");
         assert_eq!(throttle.check(&"k", at(1)), Ok(()));
-    }
-
-    fn address(n: u8) -> Option<IpAddr> {
-        Some(IpAddr::from([192, 0, 2, n]))
-    }
-
-    #[test]
-    fn one_address_cannot_lock_a_login_out() {
-        let throttle = LoginThrottle::default();
-        for _ in 0..ADDRESS_FAILURES_PER_MINUTE {
-            assert_eq!(throttle.begin("Admin", address(1), at(0)), Ok(()));
-        }
-        assert!(throttle.begin("admin", address(1), at(1)).is_err());
-        assert!(throttle.begin("clerk", address(1), at(1)).is_err());
-        assert_eq!(throttle.begin("admin ", address(2), at(1)), Ok(()));
-    }
-
-    #[test]
-    fn guesses_spread_over_many_addresses_lock_the_login() {
-        let throttle = LoginThrottle::default();
-        for n in 0..LOGIN_FAILURES_PER_MINUTE {
-            let from = address(10 + (n / ADDRESS_FAILURES_PER_MINUTE) as u8);
-            assert_eq!(throttle.begin("admin", from, at(0)), Ok(()));
-        }
-        assert!(throttle.begin("ADMIN", address(99), at(1)).is_err());
-        assert_eq!(throttle.begin("clerk", address(99), at(1)), Ok(()));
-    }
-
-    #[test]
-    fn attempts_count_from_the_start_and_a_success_gives_them_back() {
-        let throttle = LoginThrottle::default();
-        // Five attempts in flight at once: the sixth is refused before any of them finished.
-        for _ in 0..ADDRESS_FAILURES_PER_MINUTE {
-            assert_eq!(throttle.begin("admin", address(9), at(0)), Ok(()));
-        }
-        assert!(throttle.begin("admin", address(9), at(0)).is_err());
-        for i in 0..10 {
-            assert_eq!(throttle.begin("clerk", address(8), at(i)), Ok(()));
-            throttle.succeed("clerk", address(8), at(i));
-        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use chrono_tz::Tz;
 
 use app::backend::{ClientAddr, Clock, Throttle};
 use app::domain::{self, rules, AuthorizationError, TokenHash, TokenSecret};
+use app::failure_counts::{FailureCounts, Scope, BEARER_FAILURES_PER_MINUTE};
 use app::throttle::address_key;
 
 use crate::store::{CachedToken, Db};
@@ -40,8 +41,11 @@ pub struct BearerAuth {
     pub db: Db,
     pub clock: Clock,
     pub zone: Tz,
-    /// Refused bearer attempts per client address.
+    /// Refused bearer attempts per client address, in this process (every call checks it).
     pub failures: Arc<Throttle<IpAddr>>,
+    /// The same counted across instances (PostgreSQL), for the attempts that reach the
+    /// database.
+    shared: Option<Arc<dyn FailureCounts>>,
     inflight: Arc<Inflight>,
 }
 
@@ -81,14 +85,13 @@ impl Drop for Flight<'_> {
     }
 }
 
-/// Refused bearer attempts allowed per client address and minute before it gets 429.
-pub const BEARER_FAILURES_PER_MINUTE: usize = 20;
 /// `last_used_at` is written at most this often per token.
 const LAST_USE_RESOLUTION: Duration = Duration::minutes(1);
 
 impl BearerAuth {
     pub fn new(db: Db, clock: Clock, zone: Tz) -> Self {
         Self {
+            shared: db.shared_failure_counts(),
             db,
             clock,
             zone,
@@ -180,6 +183,7 @@ impl BearerAuth {
             self.failures
                 .reserve(key, now)
                 .map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))?;
+            self.reserve_shared(key, now).await?;
         }
         let cache = self.db.token_cache();
         let generation = cache.generation();
@@ -188,10 +192,40 @@ impl BearerAuth {
             (guesser, &result)
         {
             self.failures.release(&key, now);
+            if let Some(shared) = &self.shared {
+                if let Err(error) = shared
+                    .release(Scope::BearerByAddress, &key.to_string(), now)
+                    .await
+                {
+                    tracing::warn!(%error, "could not take back a shared bearer attempt");
+                }
+            }
         }
         let entry = Arc::new(result?);
         cache.fill(hash.as_str().to_owned(), Arc::clone(&entry), generation);
         Ok(entry)
+    }
+
+    /// With several instances (PostgreSQL), the lookup is counted where all of them see it; a
+    /// block found there is kept here too, so the next calls are refused without I/O.
+    async fn reserve_shared(&self, key: IpAddr, now: DateTime<Utc>) -> Result<(), BearerError> {
+        let Some(shared) = &self.shared else {
+            return Ok(());
+        };
+        let outcome = shared
+            .reserve(Scope::BearerByAddress, &key.to_string(), now)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "cannot count a bearer attempt");
+                self.failures.release(&key, now);
+                BearerError::Unavailable
+            })?;
+        outcome.map_err(|blocked| {
+            self.failures.release(&key, now);
+            let seconds = i64::try_from(blocked.retry_after).unwrap_or(i64::MAX);
+            self.failures.block(key, now + Duration::seconds(seconds));
+            BearerError::TooManyFailures(blocked.retry_after)
+        })
     }
 
     async fn look_up(

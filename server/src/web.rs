@@ -95,8 +95,11 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), String> {
         zone: settings.zone,
         secure_cookies,
         sessions: settings.sessions,
-        login_throttle: Arc::new(LoginThrottle::default()),
+        login_throttle: Arc::new(LoginThrottle::new(db.failure_counts())),
     };
+    if db.shared_failure_counts().is_some() {
+        tokio::spawn(prune_failures(db.clone(), settings.clock));
+    }
     let state = AppState {
         leptos_options: leptos_options.clone(),
         bearer: BearerAuth::new(db.clone(), settings.clock, settings.zone),
@@ -137,6 +140,18 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), String> {
     .map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     Ok(())
+}
+
+/// Shared failure counts are kept a few minutes, then deleted.
+async fn prune_failures(db: Db, clock: app::backend::Clock) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    every.tick().await;
+    loop {
+        every.tick().await;
+        if let Err(error) = db.prune_failures(clock.now()).await {
+            tracing::warn!(%error, "could not prune old failure counts");
+        }
+    }
 }
 
 async fn shutdown_signal() {

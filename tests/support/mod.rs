@@ -30,7 +30,22 @@ pub struct TestDb {
     pub dir: PathBuf,
     pub url: String,
     pub env: Vec<(String, String)>,
-    postgres_database: Option<String>,
+    postgres: Option<Postgres>,
+}
+
+/// Where a test's PostgreSQL data lives: a schema of the run's database (`cargo site test`
+/// creates one per run and drops it afterwards), or a database of its own when the tests run
+/// without one (`cargo test` alone).
+enum Postgres {
+    Schema { database: String, schema: String },
+    Database(String),
+}
+
+/// The run's PostgreSQL database, if the runner made one.
+fn run_database() -> Option<String> {
+    std::env::var("JETONS_TEST_PG_RUN_DB")
+        .ok()
+        .filter(|name| !name.trim().is_empty())
 }
 
 /// The PostgreSQL server the tests create their databases on.
@@ -53,6 +68,16 @@ fn psql(database: &str, sql: &str) {
 }
 
 impl TestDb {
+    /// A fresh database of the kind this run tests: SQLite, or PostgreSQL when
+    /// `JETONS_TEST_DATABASE=postgres` (`cargo site test` runs the suite both ways).
+    pub fn new() -> Self {
+        match std::env::var("JETONS_TEST_DATABASE").as_deref() {
+            Ok("postgres") => Self::postgres(),
+            Ok("sqlite") | Err(_) => Self::sqlite(),
+            Ok(other) => panic!("JETONS_TEST_DATABASE={other:?}: use sqlite or postgres"),
+        }
+    }
+
     pub fn sqlite() -> Self {
         let dir = std::env::temp_dir().join(format!(
             "jetons-it-{}-{}-{}",
@@ -66,11 +91,11 @@ impl TestDb {
             dir,
             url,
             env: Vec::new(),
-            postgres_database: None,
+            postgres: None,
         }
     }
 
-    /// A fresh PostgreSQL database (dropped on drop).
+    /// A fresh PostgreSQL schema or database (dropped on drop).
     pub fn postgres() -> Self {
         let mut db = Self::sqlite();
         let name = db
@@ -78,9 +103,25 @@ impl TestDb {
             .file_name()
             .map(|n| n.to_string_lossy().replace('-', "_"))
             .expect("dir name");
-        psql("postgres", &format!("CREATE DATABASE {name}"));
-        db.url = format!("{}/{name}", postgres_admin_url());
-        db.postgres_database = Some(name);
+        let postgres = match run_database() {
+            Some(database) => {
+                psql(&database, &format!("CREATE SCHEMA {name}"));
+                db.url = format!(
+                    "{}/{database}?options=-c%20search_path%3D{name}",
+                    postgres_admin_url()
+                );
+                Postgres::Schema {
+                    database,
+                    schema: name,
+                }
+            }
+            None => {
+                psql("postgres", &format!("CREATE DATABASE {name}"));
+                db.url = format!("{}/{name}", postgres_admin_url());
+                Postgres::Database(name)
+            }
+        };
+        db.postgres = Some(postgres);
         db
     }
 
@@ -167,11 +208,15 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
-        if let Some(name) = &self.postgres_database {
-            psql(
+        match &self.postgres {
+            None => {}
+            Some(Postgres::Schema { database, schema }) => {
+                psql(database, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+            Some(Postgres::Database(name)) => psql(
                 "postgres",
                 &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            );
+            ),
         }
     }
 }
@@ -413,9 +458,9 @@ impl Drop for TestServer {
     }
 }
 
-/// A seeded SQLite database, its running server, and an administrator's session.
+/// A seeded database ([`TestDb::new`]), its running server, and an administrator's session.
 pub async fn console() -> (TestDb, TestServer, reqwest::Client) {
-    let db = TestDb::sqlite();
+    let db = TestDb::new();
     db.seed();
     let server = db.start();
     let admin = server.login(ADMIN).await;

@@ -105,7 +105,14 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let console = respond(console())?;
     let ip = client_ip();
     let began = console.now();
-    if let Err(blocked) = console.login_throttle.begin(login, ip, began) {
+    let admitted = respond(
+        console
+            .login_throttle
+            .begin(login, ip, began)
+            .await
+            .map_err(internal),
+    )?;
+    if let Err(blocked) = admitted {
         let retry_after = blocked.retry_after;
         tracing::info!(retry_after, "console login refused: too many failures");
         if blocked.first {
@@ -147,7 +154,13 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
             return refuse(ConsoleError::InvalidCredentials);
         }
     };
-    console.login_throttle.succeed(login, ip, began);
+    respond(
+        console
+            .login_throttle
+            .succeed(login, ip, began)
+            .await
+            .map_err(internal),
+    )?;
     if let Some(previous) = session_secret(&console) {
         respond(
             console

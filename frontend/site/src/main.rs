@@ -102,6 +102,18 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
+/// The PostgreSQL server of the tests (trust authentication).
+fn postgres_server() -> String {
+    std::env::var("JETONS_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+fn psql_admin(sql: &str) -> Result {
+    run(Command::new("psql")
+        .arg(format!("{}/postgres", postgres_server()))
+        .args(["-v", "ON_ERROR_STOP=1", "-qc", sql]))
+}
+
 impl Workspace {
     fn locate() -> Result<Self> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -264,8 +276,7 @@ impl Workspace {
 
     /// The integration tests create their own PostgreSQL databases: fail early and clearly.
     fn check_postgres(&self) -> Result {
-        let url = std::env::var("JETONS_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let url = postgres_server();
         let address = url
             .rsplit('@')
             .next()
@@ -288,14 +299,42 @@ impl Workspace {
         ))
     }
 
+    /// The Rust tests: unit tests, then the integration suite on SQLite and again on
+    /// PostgreSQL, in a database made for this run and dropped after it.
+    fn rust_tests(&self) -> Result {
+        run(self
+            .cargo()
+            .args(["test", "--package", "app", "--features", "ssr"]))?;
+        let database = format!(
+            "jetons_run_{}_{}",
+            std::process::id(),
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default()
+        );
+        psql_admin(&format!("CREATE DATABASE {database}"))?;
+        let outcome = run(self
+            .cargo()
+            .args(["test", "--package", "server"])
+            .env("JETONS_TEST_PG_RUN_DB", &database))
+        .and_then(|()| {
+            eprintln!("site: the integration tests again, on PostgreSQL");
+            run(self
+                .cargo()
+                .args(["test", "--package", "server", "--test", "*"])
+                .env("JETONS_TEST_DATABASE", "postgres")
+                .env("JETONS_TEST_PG_RUN_DB", &database))
+        });
+        let dropped = psql_admin(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
+        outcome.and(dropped)
+    }
+
     fn test(&self, playwright_args: &[String]) -> Result {
         self.check_postgres()?;
         self.ensure_chromium()?;
         let site = self.build()?;
-        run(self
-            .cargo()
-            .args(["test", "--package", "app", "--features", "ssr"]))?;
-        run(self.cargo().args(["test", "--package", "server"]))?;
+        self.rust_tests()?;
         run(Command::new("npx")
             .arg("playwright")
             .arg("test")

@@ -6,6 +6,7 @@ mod audit;
 mod bench_data;
 mod changes;
 mod console;
+mod failures;
 mod operator;
 mod token_cache;
 mod token_page;
@@ -20,7 +21,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Row};
 
-use app::backend::{PersonRecord, StoreError};
+use app::backend::{FailureCounts, LocalCounts, PersonRecord, StoreError};
 use app::domain::Employment;
 
 pub use bench_data::BenchSize;
@@ -43,6 +44,8 @@ pub struct Db {
     url: String,
     /// Validated bearer tokens; see [`TokenCache`].
     cache: Arc<TokenCache>,
+    /// Refused attempts, when this process alone counts them (SQLite).
+    local_counts: Arc<LocalCounts>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jetons.db";
@@ -101,11 +104,26 @@ impl Db {
             backend,
             url,
             cache: Arc::new(TokenCache::new(token_cache::DEFAULT_CAPACITY)),
+            local_counts: Arc::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Where refused attempts are counted: in the database every instance uses (PostgreSQL),
+    /// or in this process (SQLite: one server).
+    pub fn failure_counts(&self) -> Arc<dyn FailureCounts> {
+        match self.backend {
+            Backend::Postgres => Arc::new(self.shared_counts()),
+            Backend::Sqlite => Arc::clone(&self.local_counts) as Arc<dyn FailureCounts>,
+        }
+    }
+
+    /// [`Db::failure_counts`] when they are shared by several instances.
+    pub fn shared_failure_counts(&self) -> Option<Arc<dyn FailureCounts>> {
+        (self.backend == Backend::Postgres).then(|| self.failure_counts())
     }
 
     /// At most `capacity` validated tokens are kept in memory (emptied by the change).
