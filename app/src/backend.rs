@@ -176,7 +176,8 @@ pub trait ConsoleStore: Send + Sync + 'static {
     ) -> BoxFuture<'_, StoreResult<(Vec<StoredAudit>, u64)>>;
     fn flag_enabled(&self, domain: &str, label: &str) -> BoxFuture<'_, StoreResult<bool>>;
     /// Technical users working in the company on `today` whose login or name contains
-    /// `search` (any case; empty: everyone), by name, at most `limit` (no rights loaded).
+    /// `search` (ASCII letters in any case; empty: everyone), by name, at most `limit` (no
+    /// rights loaded).
     fn eligible_people<'a>(
         &'a self,
         search: &'a str,

@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
 
-/// Keys tracked at most; past that, the least recently used keys are forgotten.
+/// Keys tracked at most; past that, the cache's eviction (quick_cache: rarely used keys first)
+/// forgets some.
 pub const MAX_KEYS: usize = 65_536;
 
 pub struct Throttle<K> {
@@ -110,21 +111,24 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         Ok(())
     }
 
-    /// Takes back one failure recorded at `at` (an attempt reserved, then successful).
+    /// Takes back one failure recorded at `at` (an attempt reserved, then successful). A key
+    /// left without failures is dropped: checking it again takes no lock at all.
     pub fn release(&self, key: &K, at: DateTime<Utc>) {
-        if let Some(window) = self.keys.get(key) {
+        let Some(window) = self.keys.get(key) else {
+            return;
+        };
+        let emptied = {
             let mut window = lock(&window);
             if let Some(position) = window.failures.iter().rposition(|t| *t == at) {
                 window.failures.remove(position);
             }
+            window.failures.is_empty()
+        };
+        if emptied {
+            self.keys.remove_if(key, |current| {
+                Arc::ptr_eq(current, &window) && lock(current).failures.is_empty()
+            });
         }
-    }
-
-    /// Blocks `key` until `until` (a block learnt elsewhere, such as another instance).
-    pub fn block(&self, key: K, until: DateTime<Utc>) {
-        let window = self.window_of(key);
-        let mut window = lock(&window);
-        window.failures = std::iter::repeat_n(until - self.window, self.limit).collect();
     }
 
     pub fn forget(&self, key: &K) {

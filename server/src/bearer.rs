@@ -50,24 +50,32 @@ pub struct BearerAuth {
 }
 
 type LookupResult = Result<Arc<CachedToken>, BearerError>;
-/// Lookups under way, by token hash: as many as requests in flight, no more.
-type Inflight = Mutex<HashMap<String, Arc<OnceCell<LookupResult>>>>;
+/// Who may share a lookup: the same token, from the same address, asked since the same
+/// invalidation (a lookup begun before a revocation is never handed to a later request).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FlightKey {
+    hash: String,
+    client: Option<IpAddr>,
+    generation: u64,
+}
+/// Lookups under way: as many as requests in flight, no more.
+type Inflight = Mutex<HashMap<FlightKey, Arc<OnceCell<LookupResult>>>>;
 
 /// One request's share of a lookup; leaving (done or cancelled) takes the lookup off the
 /// list, so a later miss starts afresh and nothing stays behind.
 struct Flight<'a> {
     inflight: &'a Inflight,
-    hash: &'a str,
+    key: FlightKey,
     result: Arc<OnceCell<LookupResult>>,
 }
 
 impl<'a> Flight<'a> {
-    fn join(inflight: &'a Inflight, hash: &'a str) -> Self {
+    fn join(inflight: &'a Inflight, key: FlightKey) -> Self {
         let mut map = inflight.lock().unwrap_or_else(|e| e.into_inner());
-        let result = Arc::clone(map.entry(hash.to_owned()).or_default());
+        let result = Arc::clone(map.entry(key.clone()).or_default());
         Self {
             inflight,
-            hash,
+            key,
             result,
         }
     }
@@ -77,10 +85,10 @@ impl Drop for Flight<'_> {
     fn drop(&mut self) {
         let mut map = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
         if map
-            .get(self.hash)
+            .get(&self.key)
             .is_some_and(|cell| Arc::ptr_eq(cell, &self.result))
         {
-            map.remove(self.hash);
+            map.remove(&self.key);
         }
     }
 }
@@ -162,10 +170,16 @@ impl BearerAuth {
         client: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<Arc<CachedToken>, BearerError> {
-        let flight = Flight::join(&self.inflight, hash.as_str());
+        let generation = self.db.token_cache().generation();
+        let key = FlightKey {
+            hash: hash.as_str().to_owned(),
+            client: client.map(address_key),
+            generation,
+        };
+        let flight = Flight::join(&self.inflight, key);
         flight
             .result
-            .get_or_init(|| self.counted_look_up(hash, client, now))
+            .get_or_init(|| self.counted_look_up(hash, client, now, generation))
             .await
             .clone()
     }
@@ -177,6 +191,7 @@ impl BearerAuth {
         hash: &TokenHash,
         client: Option<IpAddr>,
         now: DateTime<Utc>,
+        generation: u64,
     ) -> Result<Arc<CachedToken>, BearerError> {
         let guesser = client.map(address_key);
         if let Some(key) = guesser {
@@ -186,7 +201,6 @@ impl BearerAuth {
             self.reserve_shared(key, now).await?;
         }
         let cache = self.db.token_cache();
-        let generation = cache.generation();
         let result = self.look_up(hash, now).await;
         if let (Some(key), Ok(_) | Err(BearerError::Unusable(_) | BearerError::Unavailable)) =
             (guesser, &result)
@@ -206,8 +220,9 @@ impl BearerAuth {
         Ok(entry)
     }
 
-    /// With several instances (PostgreSQL), the lookup is counted where all of them see it; a
-    /// block found there is kept here too, so the next calls are refused without I/O.
+    /// With several instances (PostgreSQL), the lookup is counted where all of them see it too.
+    /// Refused there, the attempt stays counted here: an address refused again and again is
+    /// soon refused by this instance alone, without I/O.
     async fn reserve_shared(&self, key: IpAddr, now: DateTime<Utc>) -> Result<(), BearerError> {
         let Some(shared) = &self.shared else {
             return Ok(());
@@ -220,12 +235,7 @@ impl BearerAuth {
                 self.failures.release(&key, now);
                 BearerError::Unavailable
             })?;
-        outcome.map_err(|blocked| {
-            self.failures.release(&key, now);
-            let seconds = i64::try_from(blocked.retry_after).unwrap_or(i64::MAX);
-            self.failures.block(key, now + Duration::seconds(seconds));
-            BearerError::TooManyFailures(blocked.retry_after)
-        })
+        outcome.map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))
     }
 
     async fn look_up(

@@ -42,16 +42,29 @@ impl FromRef<AppState> for BearerAuth {
     }
 }
 
+#[derive(serde::Serialize)]
+struct Me {
+    login: String,
+    name: String,
+    token: MeToken,
+}
+
+#[derive(serde::Serialize)]
+struct MeToken {
+    name: String,
+    expiration_date: chrono::NaiveDate,
+}
+
 /// `GET /api/v1/me`: who the bearer token belongs to.
 async fn me(caller: ApiCaller) -> impl IntoResponse {
-    let mut response = Json(serde_json::json!({
-        "login": caller.login,
-        "name": caller.name,
-        "token": {
-            "name": caller.token_name,
-            "expiration_date": caller.expires_on.to_string(),
+    let mut response = Json(Me {
+        login: caller.login,
+        name: caller.name,
+        token: MeToken {
+            name: caller.token_name,
+            expiration_date: caller.expires_on,
         },
-    }))
+    })
     .into_response();
     response
         .headers_mut()

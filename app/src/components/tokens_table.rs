@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::icons::{DeleteIcon, RemoveIcon};
 use crate::model::{TokenRow, TokenStatus};
-use crate::token_query::{SortKey, TokenQuery};
+use crate::token_query::{PageAt, SortKey, TokenQuery};
 
 /// A column header that sorts the table by `key` (again: the other way round).
 #[component]
@@ -26,7 +26,9 @@ pub fn TokensTable(
 ) -> impl IntoView {
     if rows.is_empty() {
         let filtered = query.status.is_some() || query.user.is_some() || query.search.is_some();
-        let message = if filtered {
+        let message = if query.page != PageAt::First {
+            "No tokens on this page."
+        } else if filtered {
             "No API token matches these filters."
         } else {
             "No API token yet."

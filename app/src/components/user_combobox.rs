@@ -37,6 +37,8 @@ pub fn UserCombobox(
     Effect::new(move |_| {
         if let Some((searched, users)) = search.value().get() {
             if searched == text.get_untracked() {
+                // A new list: no highlight may point at a user the person did not see.
+                active.set(None);
                 matches.set(users);
             }
         }
@@ -83,7 +85,7 @@ pub fn UserCombobox(
                     pick(user);
                 }
             }
-            "Escape" if open.get_untracked() => {
+            "Escape" if count > 0 => {
                 // Closes the list, not the dialog around it.
                 event.prevent_default();
                 event.stop_propagation();

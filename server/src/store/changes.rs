@@ -3,9 +3,9 @@
 //! A change that can stop a token (remove, delete, an owner's employment, the feature flag) is
 //! published in the transaction that makes it, so it is seen exactly when it commits, by this
 //! process (at once, after the commit) and by every other one, the operator CLI included:
-//! - PostgreSQL: `pg_notify` on [`CHANNEL`], delivered on commit to every listening instance.
-//!   Each instance also pings the channel every [`HEARTBEAT`]; hearing any notification proves
-//!   the listening connection alive.
+//! - PostgreSQL: `pg_notify` on the schema's [`channel`], delivered on commit to every listening instance.
+//!   Each instance also pings the channel every [`HEARTBEAT`]; its own ping coming back proves
+//!   that everything committed before it was sent has been delivered.
 //! - SQLite (one server, plus CLI processes): a row in `token_invalidations`, which the server
 //!   polls every [`HEARTBEAT`]. SQLite commits one writer at a time, so sequence numbers are
 //!   seen in order.
@@ -13,20 +13,31 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgListener;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 use app::backend::StoreResult;
 
 use super::token_cache::{Invalidation, TokenCache, HEARTBEAT};
 use super::{db_error, Backend, Db};
 
-pub const CHANNEL: &str = "jetons_tokens";
-const PING: &str = "ping";
+/// The notification channel of a schema: several consoles may share one database.
+pub fn channel(schema: &str) -> String {
+    let name: String = format!("jetons_tokens_{schema}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(63)
+        .collect();
+    name
+}
+
+/// `ping:<instance>:<sent_ms>`: an instance's own ping, stamped with its monotonic clock.
+const PING: &str = "ping:";
 /// A listening connection that has delivered nothing for this long is replaced.
 const SILENCE_LIMIT: Duration = Duration::from_secs(3);
-/// Invalidation log rows are kept this long (seconds): far longer than any poll interval.
-const LOG_RETENTION_SECONDS: i64 = 3600;
+/// Invalidation log rows kept: far more than can be written between two polls.
+const LOG_KEPT: i64 = 10_000;
 
 impl Db {
     /// Publishes `what` inside the transaction `tx`; call [`Db::applied`] after the commit.
@@ -39,18 +50,21 @@ impl Db {
         match self.backend {
             Backend::Postgres => {
                 sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(CHANNEL)
+                    .bind(self.channel.clone())
                     .bind(what.encode())
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
             }
             Backend::Sqlite => {
-                sqlx::query("DELETE FROM token_invalidations WHERE at < $1")
-                    .bind(now_seconds - LOG_RETENTION_SECONDS)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
+                sqlx::query(
+                    "DELETE FROM token_invalidations \
+                     WHERE seq < (SELECT MAX(seq) FROM token_invalidations) - $1",
+                )
+                .bind(LOG_KEPT)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
                 sqlx::query("INSERT INTO token_invalidations (scope, at) VALUES ($1, $2)")
                     .bind(what.encode())
                     .bind(now_seconds)
@@ -68,30 +82,40 @@ impl Db {
     }
 
     /// Starts following the change feed (servers only: the CLI publishes, it does not follow).
-    /// Until the feed is first heard, the cache is not used.
+    /// Until the feed is first heard, the cache is not used. Pings and polls have a connection
+    /// of their own: a busy pool must not silence the feed.
     pub fn follow_changes(&self) {
-        let cache = Arc::clone(&self.cache);
+        let instance = rand::random::<u64>();
         match self.backend {
             Backend::Postgres => {
-                tokio::spawn(listen(self.url.clone(), Arc::clone(&cache)));
-                tokio::spawn(ping(self.clone()));
+                tokio::spawn(listen(self.clone(), instance));
+                tokio::spawn(ping(self.clone(), instance));
             }
             Backend::Sqlite => {
-                tokio::spawn(poll(self.clone(), cache));
+                tokio::spawn(poll(self.clone()));
             }
         }
     }
+
+    async fn feed_connection(&self) -> StoreResult<AnyPool> {
+        AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&self.url)
+            .await
+            .map_err(db_error)
+    }
 }
 
-async fn listen(url: String, cache: Arc<TokenCache>) {
+async fn listen(db: Db, instance: u64) {
+    let cache = Arc::clone(&db.cache);
     let mut backoff = HEARTBEAT;
     loop {
-        match PgListener::connect(&url).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
+        match PgListener::connect(&db.url).await {
+            Ok(mut listener) => match listener.listen(&db.channel).await {
                 Ok(()) => {
                     backoff = HEARTBEAT;
                     tracing::debug!("following token changes");
-                    follow(&mut listener, &cache).await;
+                    follow(&mut listener, &cache, instance).await;
                 }
                 Err(error) => tracing::warn!(%error, "cannot listen for token changes"),
             },
@@ -103,15 +127,21 @@ async fn listen(url: String, cache: Arc<TokenCache>) {
     }
 }
 
-/// Applies notifications until the connection fails or falls silent.
-async fn follow(listener: &mut PgListener, cache: &TokenCache) {
+/// Applies notifications until the connection fails or falls silent. Only this instance's own
+/// pings prove that its connection delivers everything: trust runs from when they were sent.
+async fn follow(listener: &mut PgListener, cache: &TokenCache, instance: u64) {
+    let own = format!("{PING}{instance}:");
     loop {
         match tokio::time::timeout(SILENCE_LIMIT, listener.try_recv()).await {
             Ok(Ok(Some(notification))) => {
-                if notification.payload() != PING {
-                    cache.invalidate(&Invalidation::decode(notification.payload()));
+                let payload = notification.payload();
+                if let Some(sent) = payload.strip_prefix(&own) {
+                    if let Ok(sent_ms) = sent.parse::<u64>() {
+                        cache.heartbeat_from(sent_ms);
+                    }
+                } else if !payload.starts_with(PING) {
+                    cache.invalidate(&Invalidation::decode(payload));
                 }
-                cache.heartbeat();
             }
             Ok(Ok(None)) => {
                 tracing::warn!("lost the connection that follows token changes");
@@ -131,31 +161,50 @@ async fn follow(listener: &mut PgListener, cache: &TokenCache) {
     }
 }
 
-async fn ping(db: Db) {
+async fn ping(db: Db, instance: u64) {
+    let mut connection = None;
     loop {
-        let sent = tokio::time::timeout(
-            HEARTBEAT,
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(PING)
-                .execute(&db.pool),
-        )
-        .await;
-        if let Ok(Err(error)) = sent {
-            tracing::debug!(%error, "token change ping failed");
+        if connection.is_none() {
+            connection = db.feed_connection().await.ok();
+        }
+        if let Some(pool) = &connection {
+            let payload = format!("{PING}{instance}:{}", db.cache.now_ms());
+            let sent = tokio::time::timeout(
+                HEARTBEAT,
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(db.channel.clone())
+                    .bind(payload)
+                    .execute(pool),
+            )
+            .await;
+            if !matches!(sent, Ok(Ok(_))) {
+                tracing::debug!("token change ping failed");
+                connection = None;
+            }
         }
         tokio::time::sleep(HEARTBEAT).await;
     }
 }
 
-async fn poll(db: Db, cache: Arc<TokenCache>) {
+async fn poll(db: Db) {
     let mut seen: Option<i64> = None;
     let mut failing = false;
+    let mut connection = None;
     loop {
-        match poll_once(&db, &cache, seen).await {
+        if connection.is_none() {
+            connection = db.feed_connection().await.ok();
+        }
+        let started = db.cache.now_ms();
+        let polled = match &connection {
+            Some(pool) => poll_once(pool, &db.cache, seen).await,
+            None => Err(app::backend::StoreError(
+                "no connection to read token changes".into(),
+            )),
+        };
+        match polled {
             Ok(last) => {
                 seen = Some(last);
-                cache.heartbeat();
+                db.cache.heartbeat_from(started);
                 failing = false;
             }
             Err(error) => {
@@ -163,6 +212,7 @@ async fn poll(db: Db, cache: Arc<TokenCache>) {
                     tracing::warn!(%error, "cannot read token changes; API calls read the database meanwhile");
                 }
                 failing = true;
+                connection = None;
             }
         }
         tokio::time::sleep(HEARTBEAT).await;
@@ -171,10 +221,10 @@ async fn poll(db: Db, cache: Arc<TokenCache>) {
 
 /// Applies the log rows after `seen` (all of them is the first time: the cache is empty then)
 /// and returns the last sequence number.
-async fn poll_once(db: &Db, cache: &TokenCache, seen: Option<i64>) -> StoreResult<i64> {
+async fn poll_once(pool: &AnyPool, cache: &TokenCache, seen: Option<i64>) -> StoreResult<i64> {
     let Some(seen) = seen else {
         let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM token_invalidations")
-            .fetch_one(&db.pool)
+            .fetch_one(pool)
             .await
             .map_err(db_error)?;
         return Ok(last.unwrap_or(0));
@@ -183,7 +233,7 @@ async fn poll_once(db: &Db, cache: &TokenCache, seen: Option<i64>) -> StoreResul
         HEARTBEAT,
         sqlx::query("SELECT seq, scope FROM token_invalidations WHERE seq > $1 ORDER BY seq")
             .bind(seen)
-            .fetch_all(&db.pool),
+            .fetch_all(pool),
     )
     .await
     .map_err(|_| app::backend::StoreError("reading token changes timed out".into()))?

@@ -46,6 +46,8 @@ pub struct Db {
     cache: Arc<TokenCache>,
     /// Refused attempts, when this process alone counts them (SQLite).
     local_counts: Arc<LocalCounts>,
+    /// PostgreSQL: the notification channel of token changes (one per schema).
+    channel: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jetons.db";
@@ -99,7 +101,18 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| StoreError(format!("cannot migrate the database: {e}")))?;
+        let channel = match backend {
+            Backend::Postgres => {
+                let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(db_error)?;
+                changes::channel(&schema)
+            }
+            Backend::Sqlite => String::new(),
+        };
         Ok(Self {
+            channel,
             pool,
             backend,
             url,

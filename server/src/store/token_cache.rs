@@ -128,22 +128,29 @@ impl TokenCache {
         }
     }
 
-    fn elapsed_ms(&self) -> u64 {
+    /// This process's monotonic time, in milliseconds: what heartbeats are stamped with.
+    pub fn now_ms(&self) -> u64 {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
     pub fn is_trusted(&self) -> bool {
-        self.elapsed_ms() < self.trusted_until.load(Ordering::Acquire)
+        self.now_ms() < self.trusted_until.load(Ordering::Acquire)
     }
 
-    /// The change feed is alive: trust the cache for [`TRUST_WINDOW`] more. If trust had
-    /// lapsed, changes may have been missed meanwhile: start from empty.
-    pub fn heartbeat(&self) {
+    /// The change feed delivered everything committed before `sent_ms` (a ping sent then came
+    /// back; a poll begun then succeeded): trust the cache until [`TRUST_WINDOW`] after it. If
+    /// trust had lapsed, changes may have been missed meanwhile: start from empty.
+    pub fn heartbeat_from(&self, sent_ms: u64) {
         if !self.is_trusted() {
             self.invalidate(&Invalidation::All);
         }
-        let until = self.elapsed_ms() + u64::try_from(TRUST_WINDOW.as_millis()).unwrap_or(0);
-        self.trusted_until.store(until, Ordering::Release);
+        let until = sent_ms + u64::try_from(TRUST_WINDOW.as_millis()).unwrap_or(0);
+        self.trusted_until.fetch_max(until, Ordering::AcqRel);
+    }
+
+    #[cfg(test)]
+    fn heartbeat(&self) {
+        self.heartbeat_from(self.now_ms());
     }
 
     /// The change feed is gone: stop trusting the cache now.

@@ -124,21 +124,28 @@ fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate) {
         sql.push(" AND o.login = ").bind(Arg::Text(login.clone()));
     }
     if let Some(search) = &query.search {
-        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
-        sql.push(" AND (lower(t.name) LIKE ")
-            .bind(Arg::Text(pattern.clone()))
-            .push(" ESCAPE '\\' OR lower(o.login) LIKE ")
-            .bind(Arg::Text(pattern.clone()))
-            .push(" ESCAPE '\\' OR lower(o.name) LIKE ")
-            .bind(Arg::Text(pattern))
-            .push(" ESCAPE '\\')");
+        // The database's lower() on both sides: the same folding whatever it covers (ASCII
+        // letters on SQLite).
+        let pattern = format!("%{}%", escape_like(search));
+        for (n, column) in ["t.name", "o.login", "o.name"].into_iter().enumerate() {
+            sql.push(if n == 0 { " AND (" } else { " OR " })
+                .push(&format!("lower({column}) LIKE lower("))
+                .bind(Arg::Text(pattern.clone()))
+                .push(&format!(") ESCAPE '{LIKE_ESCAPE}'"));
+        }
+        sql.push(")");
     }
 }
 
+/// The escape character of LIKE patterns (not a backslash, whose meaning in string literals
+/// depends on PostgreSQL's `standard_conforming_strings`).
+pub(super) const LIKE_ESCAPE: char = '!';
+
+/// `text` matched literally inside a LIKE pattern.
 pub(super) fn escape_like(text: &str) -> String {
     text.chars()
         .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
+            '%' | '_' | LIKE_ESCAPE => vec![LIKE_ESCAPE, c],
             c => vec![c],
         })
         .collect()
