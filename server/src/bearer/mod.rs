@@ -1,11 +1,10 @@
 //! `Authorization: Bearer <token>` for API resources (RFC 6750). Any route protected by one
 //! extractor argument: `async fn handler(caller: ApiCaller) -> ...`.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+mod flight;
 
-use tokio::sync::OnceCell;
+use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
@@ -22,6 +21,7 @@ use app::failure_counts::{FailureCounts, Scope, BEARER_FAILURES_PER_MINUTE};
 use app::throttle::address_key;
 
 use crate::store::{CachedToken, Db};
+use flight::{Flight, FlightKey, Inflight};
 
 pub const REALM: &str = "jetons";
 
@@ -47,50 +47,6 @@ pub struct BearerAuth {
     /// database.
     shared: Option<Arc<dyn FailureCounts>>,
     inflight: Arc<Inflight>,
-}
-
-type LookupResult = Result<Arc<CachedToken>, BearerError>;
-/// Who may share a lookup: the same token, from the same address, asked since the same
-/// invalidation (a lookup begun before a revocation is never handed to a later request).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct FlightKey {
-    hash: String,
-    client: Option<IpAddr>,
-    generation: u64,
-}
-/// Lookups under way: as many as requests in flight, no more.
-type Inflight = Mutex<HashMap<FlightKey, Arc<OnceCell<LookupResult>>>>;
-
-/// One request's share of a lookup; leaving (done or cancelled) takes the lookup off the
-/// list, so a later miss starts afresh and nothing stays behind.
-struct Flight<'a> {
-    inflight: &'a Inflight,
-    key: FlightKey,
-    result: Arc<OnceCell<LookupResult>>,
-}
-
-impl<'a> Flight<'a> {
-    fn join(inflight: &'a Inflight, key: FlightKey) -> Self {
-        let mut map = inflight.lock().unwrap_or_else(|e| e.into_inner());
-        let result = Arc::clone(map.entry(key.clone()).or_default());
-        Self {
-            inflight,
-            key,
-            result,
-        }
-    }
-}
-
-impl Drop for Flight<'_> {
-    fn drop(&mut self) {
-        let mut map = self.inflight.lock().unwrap_or_else(|e| e.into_inner());
-        if map
-            .get(&self.key)
-            .is_some_and(|cell| Arc::ptr_eq(cell, &self.result))
-        {
-            map.remove(&self.key);
-        }
-    }
 }
 
 /// `last_used_at` is written at most this often per token.
@@ -272,7 +228,7 @@ impl BearerAuth {
             })
         })?;
         let usable_until =
-            rules::usable_until(row.expires_on, &row.owner.employment, today, self.zone)
+            domain::expiry::usable_until(row.expires_on, &row.owner.employment, today, self.zone)
                 .ok_or(BearerError::Unusable("The token has expired."))?;
         Ok(CachedToken::new(
             row.token_id,
