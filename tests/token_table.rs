@@ -293,3 +293,58 @@ async fn the_user_field_offers_at_most_twenty_matching_technical_users() {
         assert_eq!(offered(body), Vec::<String>::new(), "{login}");
     }
 }
+
+#[tokio::test]
+async fn without_a_pick_the_typed_user_names_the_owner() {
+    let (_db, server, admin) = support::console().await;
+    let create = |user: &'static str, name: &'static str| {
+        let server = &server;
+        let admin = &admin;
+        async move {
+            server
+                .call(
+                    admin,
+                    "create_token",
+                    &[
+                        ("user_id", ""),
+                        ("user", user),
+                        ("name", name),
+                        ("expiration", ""),
+                    ],
+                )
+                .await
+        }
+    };
+    // What the field shows after a pick, or a bare login, as a plain form would send it.
+    for (user, name) in [
+        ("Billing connector (svc-billing)", "Typed shown"),
+        ("svc-billing", "Typed login"),
+    ] {
+        let (status, body) = create(user, name).await;
+        assert_eq!(status, StatusCode::OK, "{user}: {body}");
+        assert_eq!(body["row"]["user_login"], "svc-billing", "{user}");
+    }
+    for (user, message) in [
+        ("nobody-here", "This user does not exist."),
+        (
+            "svc-gone",
+            "This user no longer works in the company on that date.",
+        ),
+        (
+            "Jeanne Dupont (jdupont)",
+            "This user is not a technical user.",
+        ),
+        ("", "Select a user."),
+    ] {
+        let before = server.state(&admin).await;
+        let (status, body) = create(user, "Refused").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{user}: {body}");
+        assert_eq!(body["errors"][0]["field"], "user", "{user}");
+        assert_eq!(body["errors"][0]["message"], message, "{user}");
+        assert_eq!(
+            server.state(&admin).await,
+            before,
+            "{user}: nothing changed"
+        );
+    }
+}

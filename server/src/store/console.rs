@@ -13,7 +13,7 @@ use app::backend::{
 
 use super::audit::insert_audit;
 use super::token_cache::Invalidation;
-use super::token_page::{escape_like, LIKE_ESCAPE};
+use super::token_page::{case_blind_like, escape_like, LIKE_ESCAPE};
 use super::{
     db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
     PERSON_COLUMNS,
@@ -224,12 +224,13 @@ impl ConsoleStore for Db {
     ) -> BoxFuture<'a, StoreResult<Vec<PersonRecord>>> {
         Box::pin(async move {
             let pattern = format!("%{}%", escape_like(search));
+            let like = case_blind_like(self.backend);
             let rows = sqlx::query(&format!(
                 "SELECT {PERSON_COLUMNS} FROM people p \
                  WHERE p.technical = 1 AND p.employed_from <= $1 \
                  AND (p.employed_until IS NULL OR p.employed_until >= $2) \
-                 AND (lower(p.login) LIKE lower($3) ESCAPE '{LIKE_ESCAPE}' \
-                 OR lower(p.name) LIKE lower($4) ESCAPE '{LIKE_ESCAPE}') \
+                 AND (p.login {like} $3 ESCAPE '{LIKE_ESCAPE}' \
+                 OR p.name {like} $4 ESCAPE '{LIKE_ESCAPE}') \
                  ORDER BY p.name, p.login LIMIT {limit}"
             ))
             .bind(today.to_string())

@@ -12,7 +12,7 @@ use app::model::TokenStatus;
 use app::token_query::{PageAt, SortKey, SortOrder, TokenQuery, COUNT_LIMIT};
 
 use super::console::{token_from_row, TOKEN_COLUMNS};
-use super::{db_error, Db};
+use super::{db_error, Backend, Db};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Arg {
@@ -67,27 +67,52 @@ fn cursor_arg(key: SortKey, value: &str) -> Arg {
     }
 }
 
+/// In which order a query reads tokens and their owners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Tokens first, in the order of the sort key's index: a page reads about one page of
+    /// rows. Written as a `CROSS JOIN`, which SQLite never reorders: with statistics, it would
+    /// otherwise start from the technical users' index and sort every matching token.
+    TokensFirst,
+    /// Owners first, then their tokens through the owner index: sorted by user, the rows come
+    /// in login then id order; one user's tokens, or inactive users', are read alone.
+    OwnersFirst,
+    /// Whatever the planner finds best (a count of common rows).
+    Planner,
+    /// Tokens alone: the filters need nothing of the owner.
+    TokensOnly,
+}
+
 /// `FROM … WHERE` with `t` the token and `o` its owner (and `c` its creator, for the rows).
-/// Sorted by user, the owners come first, in login order (SQLite follows the written join
-/// order of a `CROSS JOIN`), so each owner's tokens come from the owner index in id order.
-fn push_from(sql: &mut Sql, key: SortKey, creator: bool) {
+fn push_from(sql: &mut Sql, order: Order, creator: bool) {
     let creator = if creator {
         " JOIN people c ON c.id = t.created_by"
     } else {
         ""
     };
-    match key {
-        SortKey::User => sql.push(&format!(
-            " FROM people o CROSS JOIN api_tokens t{creator} WHERE t.owner_id = o.id"
-        )),
-        _ => sql.push(&format!(
-            " FROM api_tokens t JOIN people o ON o.id = t.owner_id{creator} WHERE 1 = 1"
-        )),
-    };
+    sql.push(&match order {
+        Order::TokensFirst => {
+            format!(" FROM api_tokens t CROSS JOIN people o{creator} WHERE o.id = t.owner_id")
+        }
+        Order::OwnersFirst => {
+            format!(" FROM people o CROSS JOIN api_tokens t{creator} WHERE t.owner_id = o.id")
+        }
+        Order::Planner => {
+            format!(" FROM api_tokens t JOIN people o ON o.id = t.owner_id{creator} WHERE 1 = 1")
+        }
+        Order::TokensOnly => " FROM api_tokens t WHERE 1 = 1".to_owned(),
+    });
 }
 
 /// ` AND …` for the filters (the status judged on `today`), without the page position.
-fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate) {
+/// In a page query, `removed` is written `+t.removed_at`: no index may be chosen for it, so
+/// the status indexes (made for counting) cannot lure a page away from its sort key's index.
+fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate, backend: Backend, page: bool) {
+    let removed = if page {
+        "+t.removed_at"
+    } else {
+        "t.removed_at"
+    };
     let today = today.to_string();
     if let Some(status) = query.status {
         // The owner is a technical user working in the company today (`Employment::eligible_on`).
@@ -100,20 +125,20 @@ fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate) {
         };
         match status {
             TokenStatus::Removed => {
-                sql.push(" AND t.removed_at IS NOT NULL");
+                sql.push(&format!(" AND {removed} IS NOT NULL"));
             }
             TokenStatus::Expired => {
-                sql.push(" AND t.removed_at IS NULL AND t.expires_on < ")
+                sql.push(&format!(" AND {removed} IS NULL AND t.expires_on < "))
                     .bind(Arg::Text(today.clone()));
             }
             TokenStatus::Active => {
-                sql.push(" AND t.removed_at IS NULL AND t.expires_on >= ")
+                sql.push(&format!(" AND {removed} IS NULL AND t.expires_on >= "))
                     .bind(Arg::Text(today.clone()))
                     .push(" AND ");
                 eligible(sql);
             }
             TokenStatus::UserInactive => {
-                sql.push(" AND t.removed_at IS NULL AND t.expires_on >= ")
+                sql.push(&format!(" AND {removed} IS NULL AND t.expires_on >= "))
                     .bind(Arg::Text(today.clone()))
                     .push(" AND NOT ");
                 eligible(sql);
@@ -124,16 +149,31 @@ fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate) {
         sql.push(" AND o.login = ").bind(Arg::Text(login.clone()));
     }
     if let Some(search) = &query.search {
-        // The database's lower() on both sides: the same folding whatever it covers (ASCII
-        // letters on SQLite).
-        let pattern = format!("%{}%", escape_like(search));
-        for (n, column) in ["t.name", "o.login", "o.name"].into_iter().enumerate() {
-            sql.push(if n == 0 { " AND (" } else { " OR " })
-                .push(&format!("lower({column}) LIKE lower("))
-                .bind(Arg::Text(pattern.clone()))
-                .push(&format!(") ESCAPE '{LIKE_ESCAPE}'"));
-        }
-        sql.push(")");
+        // The owners are matched once, not once per token.
+        let like = case_blind_like(backend);
+        let pattern = Arg::Text(format!("%{}%", escape_like(search)));
+        let escape = format!(" ESCAPE '{LIKE_ESCAPE}'");
+        sql.push(&format!(" AND (t.name {like} "))
+            .bind(pattern.clone())
+            .push(&escape)
+            .push(&format!(
+                " OR t.owner_id IN (SELECT id FROM people WHERE login {like} "
+            ))
+            .bind(pattern.clone())
+            .push(&escape)
+            .push(&format!(" OR name {like} "))
+            .bind(pattern)
+            .push(&escape)
+            .push("))");
+    }
+}
+
+/// LIKE ignoring letter case: SQLite's LIKE ignores it for ASCII letters, PostgreSQL's ILIKE
+/// for every letter its locale knows.
+pub(super) fn case_blind_like(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "LIKE",
+        Backend::Postgres => "ILIKE",
     }
 }
 
@@ -152,11 +192,22 @@ pub(super) fn escape_like(text: &str) -> String {
 }
 
 /// The page's rows query: `limit + 1` rows, to learn whether more follow.
-pub(crate) fn page_sql(query: &TokenQuery, today: NaiveDate, limit: usize) -> Sql {
+pub(crate) fn page_sql(
+    query: &TokenQuery,
+    today: NaiveDate,
+    limit: usize,
+    backend: Backend,
+) -> Sql {
     let mut sql = Sql::default();
     sql.push(TOKEN_COLUMNS);
-    push_from(&mut sql, query.sort, true);
-    push_filters(&mut sql, query, today);
+    // One user's tokens are few: found through the owner index, then sorted.
+    let order = if query.sort == SortKey::User || query.user.is_some() {
+        Order::OwnersFirst
+    } else {
+        Order::TokensFirst
+    };
+    push_from(&mut sql, order, true);
+    push_filters(&mut sql, query, today, backend, true);
     let column = sort_column(query.sort);
     // Reading a `Before` page walks backwards from its cursor; the rows are turned round after.
     let (cursor, order) = match &query.page {
@@ -191,11 +242,28 @@ pub(crate) fn page_sql(query: &TokenQuery, today: NaiveDate, limit: usize) -> Sq
 }
 
 /// How many rows match, counted up to `COUNT_LIMIT + 1`.
-pub(crate) fn count_sql(query: &TokenQuery, today: NaiveDate) -> Sql {
+pub(crate) fn count_sql(query: &TokenQuery, today: NaiveDate, backend: Backend) -> Sql {
     let mut sql = Sql::default();
     sql.push("SELECT COUNT(*) FROM (SELECT 1");
-    push_from(&mut sql, SortKey::Created, false);
-    push_filters(&mut sql, query, today);
+    // Tokens of inactive users are counted from the inactive users (few), not by walking
+    // every token.
+    let about_owners = query.user.is_some()
+        || query.search.is_some()
+        || matches!(
+            query.status,
+            Some(TokenStatus::Active | TokenStatus::UserInactive)
+        );
+    let order = match query.status {
+        Some(TokenStatus::UserInactive) => Order::OwnersFirst,
+        // Live tokens from today on, by the expiration index, each with its owner.
+        Some(TokenStatus::Active) if query.user.is_none() && query.search.is_none() => {
+            Order::TokensFirst
+        }
+        _ if about_owners => Order::Planner,
+        _ => Order::TokensOnly,
+    };
+    push_from(&mut sql, order, false);
+    push_filters(&mut sql, query, today, backend, false);
     sql.push(&format!(" LIMIT {}) m", COUNT_LIMIT + 1));
     sql
 }
@@ -207,7 +275,7 @@ impl Db {
         today: NaiveDate,
         limit: usize,
     ) -> StoreResult<TokenRecordPage> {
-        let page = page_sql(query, today, limit);
+        let page = page_sql(query, today, limit, self.backend);
         let rows = page.query().fetch_all(&self.pool).await.map_err(db_error)?;
         let mut rows = rows
             .iter()
@@ -218,7 +286,7 @@ impl Db {
         if matches!(query.page, PageAt::Before(_)) {
             rows.reverse();
         }
-        let count = count_sql(query, today);
+        let count = count_sql(query, today, self.backend);
         let matches: i64 = count
             .query()
             .fetch_one(&self.pool)
@@ -308,14 +376,38 @@ mod plans {
             .join("\n")
     }
 
+    /// Some thousands of tokens in every state, and the statistics a live database has: the
+    /// plans the planner then picks.
+    async fn with_statistics(db: &Db, analyze: &str) {
+        let size = crate::store::BenchSize {
+            people: 2_000,
+            technical: 200,
+            tokens: 20_000,
+        };
+        db.load_bench_data(size, chrono::Utc::now(), "plan test")
+            .await
+            .expect("bench data");
+        sqlx::query(analyze)
+            .execute(&db.pool)
+            .await
+            .expect("statistics");
+    }
+
     #[tokio::test]
     async fn sqlite_pages_read_tokens_through_an_index() {
         let dir = std::env::temp_dir().join(format!("jetons-plans-{}", std::process::id()));
         let db = Db::open(&format!("sqlite://{}/plans.db", dir.display()))
             .await
             .expect("open");
+        with_statistics(&db, "ANALYZE").await;
         for query in views() {
-            let plan = plan(&db, &page_sql(&query, day(), 50), "EXPLAIN QUERY PLAN", &[]).await;
+            let plan = plan(
+                &db,
+                &page_sql(&query, day(), 50, Backend::Sqlite),
+                "EXPLAIN QUERY PLAN",
+                &[],
+            )
+            .await;
             let table_line = plan
                 .lines()
                 .find(|line| line.contains(" t ") || line.ends_with(" t"))
@@ -324,11 +416,15 @@ mod plans {
                 table_line.contains("INDEX") || table_line.contains("PRIMARY KEY"),
                 "{query:?}\n{plan}"
             );
-            // One user's tokens are few: sorting them after the owner index is cheap.
-            assert!(
-                query.user.is_some() || !plan.contains("TEMP B-TREE FOR ORDER BY"),
-                "{query:?}\n{plan}"
-            );
+            // One user's tokens are few: found through the owner index, sorting them is cheap.
+            if query.user.is_some() {
+                assert!(plan.contains("api_tokens_by_owner"), "{query:?}\n{plan}");
+            } else {
+                assert!(
+                    !plan.contains("TEMP B-TREE FOR ORDER BY"),
+                    "{query:?}\n{plan}"
+                );
+            }
         }
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
@@ -352,11 +448,18 @@ mod plans {
             .await
             .expect("create");
         let db = Db::open(&format!("{server}/{name}")).await.expect("open");
+        with_statistics(&db, "VACUUM ANALYZE").await;
         // An empty table is cheapest to scan whole: forbid that, to learn whether an index path
         // exists at all.
         let setup = ["SET enable_seqscan = off"];
         for query in views() {
-            let plan = plan(&db, &page_sql(&query, day(), 50), "EXPLAIN", &setup).await;
+            let plan = plan(
+                &db,
+                &page_sql(&query, day(), 50, Backend::Postgres),
+                "EXPLAIN",
+                &setup,
+            )
+            .await;
             assert!(
                 !plan.contains("Seq Scan on api_tokens"),
                 "{query:?}\n{plan}"
