@@ -11,7 +11,7 @@ use app::domain::rules::{parse_date, today};
 use app::domain::token::to_hex;
 
 use crate::config::Settings;
-use crate::store::{BenchSize, Db, DemoOutcome, NewPerson};
+use crate::store::{BenchDataError, BenchSize, Db, DemoOutcome, NewPerson};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -271,7 +271,11 @@ pub async fn demo(db: &Db, settings: &Settings) -> Result<String, String> {
 }
 
 /// The token goes to stdout alone (`TOKEN=$(server bench-data …)`); the summary to stderr.
-pub async fn bench_data(db: &Db, settings: &Settings, args: BenchData) -> Result<String, String> {
+pub async fn bench_data(
+    db: &Db,
+    settings: &Settings,
+    args: BenchData,
+) -> Result<String, BenchDataError> {
     let size = BenchSize {
         people: args.people,
         technical: args.technical,
@@ -280,8 +284,7 @@ pub async fn bench_data(db: &Db, settings: &Settings, args: BenchData) -> Result
     let started = std::time::Instant::now();
     let token = db
         .load_bench_data(size, settings.clock.now(), &operator())
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     eprintln!(
         "loaded {} people ({} technical users) and {} tokens in {:.1?}",
         size.people,

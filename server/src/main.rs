@@ -60,7 +60,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &settings, args).await?,
         Command::User(UserCommand::Set(args)) => cli::user_set(&db, &settings, args).await?,
         Command::Flag(command) => cli::set_flag(&db, &settings, command).await?,
-        Command::BenchData(args) => cli::bench_data(&db, &settings, args).await?,
+        Command::BenchData(args) => cli::bench_data(&db, &settings, args)
+            .await
+            .map_err(|e| e.to_string())?,
     };
     db.close().await;
     println!("{message}");

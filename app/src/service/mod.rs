@@ -2,11 +2,13 @@
 
 mod audit;
 mod session;
+mod table;
 
 pub use audit::audit_log;
 use audit::{audit, token_target};
 
 pub use session::{login, logout};
+pub use table::{eligible_users, list_tokens};
 
 use std::net::IpAddr;
 
@@ -21,12 +23,7 @@ use crate::backend::{
 };
 use crate::domain::{rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{
-    AdminInfo, AuditAction, ConsoleError, CreatedToken, EligibleUser, Field, FieldError, TokenRow,
-    TokenStatus, USER_MATCHES,
-};
-use crate::token_query::{
-    Cursor, Matches, PageAt, QueryParams, SortKey, TokenPage, TokenQuery, COUNT_LIMIT, PAGE_SIZE,
-    SEARCH_MAX_CHARS,
+    AdminInfo, AuditAction, ConsoleError, CreatedToken, Field, FieldError, TokenRow, TokenStatus,
 };
 
 /// The page's Content-Security-Policy: only this origin's script and WASM, plus the inline
@@ -169,83 +166,6 @@ fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
         }),
         last_used_from: token.last_used_from,
     }
-}
-
-/// The sort key's value of a row, as a page cursor carries it.
-fn cursor_of(token: &TokenRecord, key: SortKey) -> Cursor {
-    let value = match key {
-        SortKey::Created => token.created_at.timestamp().to_string(),
-        SortKey::Expires => token.expires_on.to_string(),
-        SortKey::Name => token.name.clone(),
-        SortKey::User => token.owner_login.clone(),
-        SortKey::LastUsed => token
-            .last_used_at
-            .map_or(0, |at| at.timestamp())
-            .to_string(),
-    };
-    Cursor {
-        id: token.id,
-        value,
-    }
-}
-
-pub async fn list_tokens(params: &QueryParams) -> Result<TokenPage, ConsoleError> {
-    let admin = token_admin().await?;
-    let query = TokenQuery::parse(params).map_err(|e| ConsoleError::BadRequest {
-        message: e.to_string(),
-    })?;
-    let console = &admin.console;
-    let page = console
-        .store
-        .token_page(&query, console.today(), PAGE_SIZE)
-        .await
-        .map_err(internal)?;
-    let first = page.rows.first().map(|t| cursor_of(t, query.sort));
-    let last = page.rows.last().map(|t| cursor_of(t, query.sort));
-    let (previous, next) = match query.page {
-        PageAt::First => (None, last.filter(|_| page.more)),
-        PageAt::After(_) => (first, last.filter(|_| page.more)),
-        PageAt::Before(_) => (first.filter(|_| page.more), last),
-    };
-    Ok(TokenPage {
-        rows: page.rows.into_iter().map(|t| to_row(console, t)).collect(),
-        matches: Matches {
-            count: page.matches.min(COUNT_LIMIT),
-            exact: page.matches <= COUNT_LIMIT,
-        },
-        previous,
-        next,
-    })
-}
-
-/// Technical users working in the company today whose login or name contains `search` (any
-/// case), by name: at most [`USER_MATCHES`].
-pub async fn eligible_users(search: &str) -> Result<Vec<EligibleUser>, ConsoleError> {
-    let admin = token_admin().await?;
-    let search = search.trim();
-    if search.chars().count() > SEARCH_MAX_CHARS || search.chars().any(char::is_control) {
-        return Err(ConsoleError::BadRequest {
-            message: format!(
-                "The user search must be at most {SEARCH_MAX_CHARS} characters, without control characters."
-            ),
-        });
-    }
-    let today = admin.console.today();
-    let people = admin
-        .console
-        .store
-        .eligible_people(search, today, USER_MATCHES)
-        .await
-        .map_err(internal)?;
-    Ok(people
-        .into_iter()
-        .filter(|p| p.employment.eligible_on(today).is_ok())
-        .map(|p| EligibleUser {
-            id: p.id,
-            login: p.login,
-            name: p.name,
-        })
-        .collect())
 }
 
 /// The login in what the "User" field shows ("Name (login)"), or the text itself.

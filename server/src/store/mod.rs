@@ -24,7 +24,7 @@ use sqlx::{AnyPool, Row};
 use app::backend::{FailureCounts, LocalCounts, PersonRecord, StoreError};
 use app::domain::Employment;
 
-pub use bench_data::BenchSize;
+pub use bench_data::{BenchDataError, BenchSize};
 pub use operator::{DemoOutcome, NewPerson};
 pub use token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY as DEFAULT_TOKEN_CACHE_SIZE};
 
