@@ -90,7 +90,7 @@ impl TestDb {
             Some(database) => {
                 psql(&database, &format!("CREATE SCHEMA {name}"));
                 db.url = format!(
-                    "{}/{database}?options=-c%20search_path%3D{name}",
+                    "{}/{database}?options=-c%20search_path%3D{name}%2Cpublic",
                     postgres_admin_url()
                 );
                 Postgres::Schema {

@@ -314,6 +314,16 @@ impl Workspace {
                 .unwrap_or_default()
         );
         psql_admin(&format!("CREATE DATABASE {database}"))?;
+        // Extensions belong to a whole database: made once here, in public, which every test's
+        // schema has on its search path.
+        run(Command::new("psql")
+            .arg(format!("{}/{database}", postgres_server()))
+            .args([
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qc",
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            ]))?;
         let outcome = run(self
             .cargo()
             .args(["test", "--package", "server"])

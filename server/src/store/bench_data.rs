@@ -102,7 +102,7 @@ impl Db {
             Backend::Sqlite => &SQLITE,
             Backend::Postgres => &POSTGRES,
         };
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
         let loaded: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE login = $1")
             .bind(format!("{LOGIN_PREFIX}0000001"))
             .fetch_optional(&mut *tx)

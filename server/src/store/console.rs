@@ -116,7 +116,7 @@ impl ConsoleStore for Db {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
             let now = audit.at;
-            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            let mut tx = self.write_transaction().await.map_err(db_error)?;
             sqlx::query(
                 "DELETE FROM console_sessions \
                  WHERE expires_at <= $1 OR last_seen_at <= $2 OR created_at <= $3",
@@ -186,7 +186,7 @@ impl ConsoleStore for Db {
     ) -> BoxFuture<'_, StoreResult<()>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
-            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            let mut tx = self.write_transaction().await.map_err(db_error)?;
             sqlx::query("DELETE FROM console_sessions WHERE session_hash = $1")
                 .bind(session_hash)
                 .execute(&mut *tx)
@@ -274,7 +274,7 @@ impl ConsoleStore for Db {
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<InsertOutcome>> {
         Box::pin(async move {
-            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            let mut tx = self.write_transaction().await.map_err(db_error)?;
             let inserted = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -306,7 +306,7 @@ impl ConsoleStore for Db {
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
         Box::pin(async move {
-            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            let mut tx = self.write_transaction().await.map_err(db_error)?;
             let removed: Option<String> = sqlx::query_scalar(
                 "UPDATE api_tokens SET removed_at = $1, removed_by = $2 \
                  WHERE id = $3 AND removed_at IS NULL RETURNING token_hash",
@@ -341,7 +341,7 @@ impl ConsoleStore for Db {
 
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>> {
         Box::pin(async move {
-            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            let mut tx = self.write_transaction().await.map_err(db_error)?;
             let deleted: Option<String> =
                 sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 RETURNING token_hash")
                     .bind(id)

@@ -107,7 +107,7 @@ impl SharedCounts {
         now: DateTime<Utc>,
         count: bool,
     ) -> StoreResult<Result<(), Blocked>> {
-        let mut tx = self.db.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.db.write_transaction().await.map_err(db_error)?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
             .bind(format!("{}:{key}", scope.code()))
             .execute(&mut *tx)

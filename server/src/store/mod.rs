@@ -144,6 +144,18 @@ impl Db {
         self.cache = Arc::new(TokenCache::new(capacity));
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`, waiting up to the busy timeout): a transaction that read first could not
+    /// take it later once another writer committed, and would fail instead of waiting.
+    pub(crate) async fn write_transaction(
+        &self,
+    ) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -72,7 +72,7 @@ impl Db {
         now: DateTime<Utc>,
         actor: &str,
     ) -> Result<i64, OperatorError> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
         let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO people (login, name, technical, employed_from, employed_until, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -144,7 +144,7 @@ impl Db {
         now: DateTime<Utc>,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
         sqlx::query(
             "UPDATE people SET technical = $1, employed_from = $2, employed_until = $3 WHERE id = $4",
         )
@@ -174,7 +174,7 @@ impl Db {
         now: DateTime<Utc>,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
         sqlx::query(
             "INSERT INTO feature_flags (domain, label, enabled, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (domain, label) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at",

@@ -77,7 +77,8 @@ enum Order {
     /// Owners first, then their tokens through the owner index: sorted by user, the rows come
     /// in login then id order; one user's tokens, or inactive users', are read alone.
     OwnersFirst,
-    /// Whatever the planner finds best (a count of common rows).
+    /// Whatever the planner finds best: a count of common rows, or the few rows a search
+    /// index found.
     Planner,
     /// Tokens alone: the filters need nothing of the owner.
     TokensOnly,
@@ -107,7 +108,27 @@ fn push_from(sql: &mut Sql, order: Order, creator: bool) {
 /// ` AND …` for the filters (the status judged on `today`), without the page position.
 /// In a page query, `removed` is written `+t.removed_at`: no index may be chosen for it, so
 /// the status indexes (made for counting) cannot lure a page away from its sort key's index.
-fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate, backend: Backend, page: bool) {
+/// How a search is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Search {
+    /// Few matches, found in the trigram indexes: read first, by their ids, then sorted.
+    FewIndexed,
+    /// Matches found in the trigram indexes, but many: a page walks its sort index, and
+    /// `+t.id` keeps the id lookup from being chosen.
+    ManyIndexed,
+    /// Every row tested (texts shorter than a trigram, or matched by nearly every row, which
+    /// the sort index then finds at once).
+    Scan,
+}
+
+fn push_filters(
+    sql: &mut Sql,
+    query: &TokenQuery,
+    today: NaiveDate,
+    backend: Backend,
+    page: bool,
+    how: Search,
+) {
     let removed = if page {
         "+t.removed_at"
     } else {
@@ -149,7 +170,16 @@ fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate, backend: Ba
         sql.push(" AND o.login = ").bind(Arg::Text(login.clone()));
     }
     if let Some(search) = &query.search {
-        // The owners are matched once, not once per token.
+        if how != Search::Scan {
+            let id = if page && how == Search::ManyIndexed {
+                "+t.id"
+            } else {
+                "t.id"
+            };
+            push_indexed_search(sql, search, backend, id);
+            return;
+        }
+        // Too short for the trigram indexes. The owners are matched once, not once per token.
         let like = case_blind_like(backend);
         let pattern = Arg::Text(format!("%{}%", escape_like(search)));
         let escape = format!(" ESCAPE '{LIKE_ESCAPE}'");
@@ -165,6 +195,56 @@ fn push_filters(sql: &mut Sql, query: &TokenQuery, today: NaiveDate, backend: Ba
             .bind(pattern)
             .push(&escape)
             .push("))");
+    }
+}
+
+/// The search indexes hold trigrams: shorter texts are searched without them.
+const TRIGRAM: usize = 3;
+/// Matching tokens (by name, or by their owner) past which collecting them from the trigram
+/// indexes costs more than testing rows in page order (they are then dense).
+const NEARLY_EVERYWHERE: i64 = 100_000;
+
+/// One FTS5 phrase: the text as it is, quotes doubled.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The tokens whose name, or whose owner's login or name, holds `search` (any case), read
+/// from the trigram indexes: FTS5 on SQLite, pg_trgm on PostgreSQL.
+fn push_indexed_search(sql: &mut Sql, search: &str, backend: Backend, id: &str) {
+    match backend {
+        Backend::Sqlite => {
+            let phrase = Arg::Text(fts_phrase(search));
+            sql.push(&format!(
+                " AND {id} IN (SELECT rowid FROM api_tokens_search WHERE api_tokens_search MATCH "
+            ))
+            .bind(phrase.clone())
+            .push(
+                " UNION SELECT s.id FROM api_tokens s WHERE s.owner_id IN \
+                 (SELECT rowid FROM people_search WHERE people_search MATCH ",
+            )
+            .bind(phrase)
+            .push("))");
+        }
+        Backend::Postgres => {
+            let pattern = Arg::Text(format!("%{}%", escape_like(search)));
+            let escape = format!(" ESCAPE '{LIKE_ESCAPE}'");
+            sql.push(&format!(
+                " AND {id} IN (SELECT s.id FROM api_tokens s WHERE s.name ILIKE "
+            ))
+            .bind(pattern.clone())
+            .push(&escape)
+            .push(
+                " UNION SELECT s.id FROM api_tokens s WHERE s.owner_id IN \
+                     (SELECT p.id FROM people p WHERE p.login ILIKE ",
+            )
+            .bind(pattern.clone())
+            .push(&escape)
+            .push(" OR p.name ILIKE ")
+            .bind(pattern)
+            .push(&escape)
+            .push("))");
+        }
     }
 }
 
@@ -197,17 +277,20 @@ pub(crate) fn page_sql(
     today: NaiveDate,
     limit: usize,
     backend: Backend,
+    how: Search,
 ) -> Sql {
     let mut sql = Sql::default();
     sql.push(TOKEN_COLUMNS);
     // One user's tokens are few: found through the owner index, then sorted.
     let order = if query.sort == SortKey::User || query.user.is_some() {
         Order::OwnersFirst
+    } else if query.search.is_some() && how == Search::FewIndexed {
+        Order::Planner
     } else {
         Order::TokensFirst
     };
     push_from(&mut sql, order, true);
-    push_filters(&mut sql, query, today, backend, true);
+    push_filters(&mut sql, query, today, backend, true, how);
     let column = sort_column(query.sort);
     // Reading a `Before` page walks backwards from its cursor; the rows are turned round after.
     let (cursor, order) = match &query.page {
@@ -242,7 +325,12 @@ pub(crate) fn page_sql(
 }
 
 /// How many rows match, counted up to `COUNT_LIMIT + 1`.
-pub(crate) fn count_sql(query: &TokenQuery, today: NaiveDate, backend: Backend) -> Sql {
+pub(crate) fn count_sql(
+    query: &TokenQuery,
+    today: NaiveDate,
+    backend: Backend,
+    how: Search,
+) -> Sql {
     let mut sql = Sql::default();
     sql.push("SELECT COUNT(*) FROM (SELECT 1");
     // Tokens of inactive users are counted from the inactive users (few), not by walking
@@ -263,19 +351,76 @@ pub(crate) fn count_sql(query: &TokenQuery, today: NaiveDate, backend: Backend) 
         _ => Order::TokensOnly,
     };
     push_from(&mut sql, order, false);
-    push_filters(&mut sql, query, today, backend, false);
+    push_filters(&mut sql, query, today, backend, false, how);
     sql.push(&format!(" LIMIT {}) m", COUNT_LIMIT + 1));
     sql
 }
 
 impl Db {
+    /// Whether `text` matches so many tokens (by name, or by their owner's login or name) that
+    /// collecting them from the trigram indexes would cost more than testing rows in page order.
+    async fn nearly_everywhere(&self, text: &str) -> StoreResult<bool> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens_search \
+                 WHERE api_tokens_search MATCH $1 LIMIT $2)) >= $3 \
+                 OR (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens WHERE owner_id IN \
+                 (SELECT rowid FROM people_search WHERE people_search MATCH $4) LIMIT $5)) >= $6 \
+                 THEN 1 ELSE 0 END"
+            }
+            Backend::Postgres => {
+                "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens \
+                 WHERE name ILIKE $1 ESCAPE '!' LIMIT $2) m) >= $3 \
+                 OR (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens WHERE owner_id IN \
+                 (SELECT id FROM people WHERE login ILIKE $4 ESCAPE '!' OR name ILIKE $4 ESCAPE '!') \
+                 LIMIT $5) o) >= $6 THEN 1 ELSE 0 END"
+            }
+        };
+        let needle = match self.backend {
+            Backend::Sqlite => fts_phrase(text),
+            Backend::Postgres => format!("%{}%", escape_like(text)),
+        };
+        let common: i64 = sqlx::query_scalar(sql)
+            .bind(needle.clone())
+            .bind(NEARLY_EVERYWHERE)
+            .bind(NEARLY_EVERYWHERE)
+            .bind(needle)
+            .bind(NEARLY_EVERYWHERE)
+            .bind(NEARLY_EVERYWHERE)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(common != 0)
+    }
+
     pub(crate) async fn read_token_page(
         &self,
         query: &TokenQuery,
         today: NaiveDate,
         limit: usize,
     ) -> StoreResult<TokenRecordPage> {
-        let page = page_sql(query, today, limit, self.backend);
+        let indexed = match &query.search {
+            Some(text) if text.chars().count() >= TRIGRAM => !self.nearly_everywhere(text).await?,
+            _ => false,
+        };
+        let how = if indexed {
+            Search::ManyIndexed
+        } else {
+            Search::Scan
+        };
+        let count = count_sql(query, today, self.backend, how);
+        let matches: i64 = count
+            .query()
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db_error)?;
+        let how = if indexed && matches.unsigned_abs() <= COUNT_LIMIT {
+            Search::FewIndexed
+        } else {
+            how
+        };
+        let page = page_sql(query, today, limit, self.backend, how);
         let rows = page.query().fetch_all(&self.pool).await.map_err(db_error)?;
         let mut rows = rows
             .iter()
@@ -286,13 +431,6 @@ impl Db {
         if matches!(query.page, PageAt::Before(_)) {
             rows.reverse();
         }
-        let count = count_sql(query, today, self.backend);
-        let matches: i64 = count
-            .query()
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|row| row.try_get(0))
-            .map_err(db_error)?;
         Ok(TokenRecordPage {
             rows,
             more,

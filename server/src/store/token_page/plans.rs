@@ -88,6 +88,21 @@ async fn with_statistics(db: &Db, analyze: &str) {
         .expect("statistics");
 }
 
+/// A search that found few rows reads them from the trigram index.
+async fn search_plan(db: &Db, backend: Backend, explain: &str, setup: &[&str]) -> String {
+    let query = TokenQuery {
+        search: Some("export".into()),
+        ..TokenQuery::default()
+    };
+    plan(
+        db,
+        &page_sql(&query, day(), 50, backend, Search::FewIndexed),
+        explain,
+        setup,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn sqlite_pages_read_tokens_through_an_index() {
     let dir = std::env::temp_dir().join(format!("jetons-plans-{}", std::process::id()));
@@ -98,7 +113,7 @@ async fn sqlite_pages_read_tokens_through_an_index() {
     for query in views() {
         let plan = plan(
             &db,
-            &page_sql(&query, day(), 50, Backend::Sqlite),
+            &page_sql(&query, day(), 50, Backend::Sqlite, Search::ManyIndexed),
             "EXPLAIN QUERY PLAN",
             &[],
         )
@@ -121,6 +136,8 @@ async fn sqlite_pages_read_tokens_through_an_index() {
             );
         }
     }
+    let found = search_plan(&db, Backend::Sqlite, "EXPLAIN QUERY PLAN", &[]).await;
+    assert!(found.contains("api_tokens_search"), "{found}");
     db.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -150,7 +167,7 @@ async fn postgresql_pages_read_tokens_through_an_index() {
     for query in views() {
         let plan = plan(
             &db,
-            &page_sql(&query, day(), 50, Backend::Postgres),
+            &page_sql(&query, day(), 50, Backend::Postgres, Search::ManyIndexed),
             "EXPLAIN",
             &setup,
         )
@@ -161,6 +178,8 @@ async fn postgresql_pages_read_tokens_through_an_index() {
         );
         assert!(plan.contains("Index"), "{query:?}\n{plan}");
     }
+    let found = search_plan(&db, Backend::Postgres, "EXPLAIN", &setup).await;
+    assert!(found.contains("trigrams"), "{found}");
     db.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)
