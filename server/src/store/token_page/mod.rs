@@ -14,6 +14,10 @@ use app::token_query::{PageAt, SortKey, SortOrder, TokenQuery, COUNT_LIMIT};
 use super::console::{token_from_row, TOKEN_COLUMNS};
 use super::{db_error, Backend, Db};
 
+mod search;
+pub(crate) use search::{case_blind_like, escape_like, Search, LIKE_ESCAPE};
+use search::{push_indexed_search, TRIGRAM};
+
 #[derive(Debug, Clone, PartialEq)]
 enum Arg {
     Int(i64),
@@ -108,19 +112,6 @@ fn push_from(sql: &mut Sql, order: Order, creator: bool) {
 /// ` AND …` for the filters (the status judged on `today`), without the page position.
 /// In a page query, `removed` is written `+t.removed_at`: no index may be chosen for it, so
 /// the status indexes (made for counting) cannot lure a page away from its sort key's index.
-/// How a search is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Search {
-    /// Few matches, found in the trigram indexes: read first, by their ids, then sorted.
-    FewIndexed,
-    /// Matches found in the trigram indexes, but many: a page walks its sort index, and
-    /// `+t.id` keeps the id lookup from being chosen.
-    ManyIndexed,
-    /// Every row tested (texts shorter than a trigram, or matched by nearly every row, which
-    /// the sort index then finds at once).
-    Scan,
-}
-
 fn push_filters(
     sql: &mut Sql,
     query: &TokenQuery,
@@ -196,79 +187,6 @@ fn push_filters(
             .push(&escape)
             .push("))");
     }
-}
-
-/// The search indexes hold trigrams: shorter texts are searched without them.
-const TRIGRAM: usize = 3;
-/// Matching tokens (by name, or by their owner) past which collecting them from the trigram
-/// indexes costs more than testing rows in page order (they are then dense).
-const NEARLY_EVERYWHERE: i64 = 100_000;
-
-/// One FTS5 phrase: the text as it is, quotes doubled.
-fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// The tokens whose name, or whose owner's login or name, holds `search` (any case), read
-/// from the trigram indexes: FTS5 on SQLite, pg_trgm on PostgreSQL.
-fn push_indexed_search(sql: &mut Sql, search: &str, backend: Backend, id: &str) {
-    match backend {
-        Backend::Sqlite => {
-            let phrase = Arg::Text(fts_phrase(search));
-            sql.push(&format!(
-                " AND {id} IN (SELECT rowid FROM api_tokens_search WHERE api_tokens_search MATCH "
-            ))
-            .bind(phrase.clone())
-            .push(
-                " UNION SELECT s.id FROM api_tokens s WHERE s.owner_id IN \
-                 (SELECT rowid FROM people_search WHERE people_search MATCH ",
-            )
-            .bind(phrase)
-            .push("))");
-        }
-        Backend::Postgres => {
-            let pattern = Arg::Text(format!("%{}%", escape_like(search)));
-            let escape = format!(" ESCAPE '{LIKE_ESCAPE}'");
-            sql.push(&format!(
-                " AND {id} IN (SELECT s.id FROM api_tokens s WHERE s.name ILIKE "
-            ))
-            .bind(pattern.clone())
-            .push(&escape)
-            .push(
-                " UNION SELECT s.id FROM api_tokens s WHERE s.owner_id IN \
-                     (SELECT p.id FROM people p WHERE p.login ILIKE ",
-            )
-            .bind(pattern.clone())
-            .push(&escape)
-            .push(" OR p.name ILIKE ")
-            .bind(pattern)
-            .push(&escape)
-            .push("))");
-        }
-    }
-}
-
-/// LIKE ignoring letter case: SQLite's LIKE ignores it for ASCII letters, PostgreSQL's ILIKE
-/// for every letter its locale knows.
-pub(super) fn case_blind_like(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "LIKE",
-        Backend::Postgres => "ILIKE",
-    }
-}
-
-/// The escape character of LIKE patterns (not a backslash, whose meaning in string literals
-/// depends on PostgreSQL's `standard_conforming_strings`).
-pub(super) const LIKE_ESCAPE: char = '!';
-
-/// `text` matched literally inside a LIKE pattern.
-pub(super) fn escape_like(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '%' | '_' | LIKE_ESCAPE => vec![LIKE_ESCAPE, c],
-            c => vec![c],
-        })
-        .collect()
 }
 
 /// The page's rows query: `limit + 1` rows, to learn whether more follow.
@@ -357,42 +275,6 @@ pub(crate) fn count_sql(
 }
 
 impl Db {
-    /// Whether `text` matches so many tokens (by name, or by their owner's login or name) that
-    /// collecting them from the trigram indexes would cost more than testing rows in page order.
-    async fn nearly_everywhere(&self, text: &str) -> StoreResult<bool> {
-        let sql = match self.backend {
-            Backend::Sqlite => {
-                "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens_search \
-                 WHERE api_tokens_search MATCH $1 LIMIT $2)) >= $3 \
-                 OR (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens WHERE owner_id IN \
-                 (SELECT rowid FROM people_search WHERE people_search MATCH $4) LIMIT $5)) >= $6 \
-                 THEN 1 ELSE 0 END"
-            }
-            Backend::Postgres => {
-                "SELECT CASE WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens \
-                 WHERE name ILIKE $1 ESCAPE '!' LIMIT $2) m) >= $3 \
-                 OR (SELECT COUNT(*) FROM (SELECT 1 FROM api_tokens WHERE owner_id IN \
-                 (SELECT id FROM people WHERE login ILIKE $4 ESCAPE '!' OR name ILIKE $4 ESCAPE '!') \
-                 LIMIT $5) o) >= $6 THEN 1 ELSE 0 END"
-            }
-        };
-        let needle = match self.backend {
-            Backend::Sqlite => fts_phrase(text),
-            Backend::Postgres => format!("%{}%", escape_like(text)),
-        };
-        let common: i64 = sqlx::query_scalar(sql)
-            .bind(needle.clone())
-            .bind(NEARLY_EVERYWHERE)
-            .bind(NEARLY_EVERYWHERE)
-            .bind(needle)
-            .bind(NEARLY_EVERYWHERE)
-            .bind(NEARLY_EVERYWHERE)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(common != 0)
-    }
-
     pub(crate) async fn read_token_page(
         &self,
         query: &TokenQuery,
