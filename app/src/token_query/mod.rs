@@ -280,14 +280,6 @@ impl TokenQuery {
         }
     }
 
-    /// The same filters and sort, on their first page.
-    pub fn first_page(&self) -> Self {
-        Self {
-            page: PageAt::First,
-            ..self.clone()
-        }
-    }
-
     /// Sorted by `key`: the other direction if it already is, else its natural one; first page.
     pub fn sorted_by(&self, key: SortKey) -> Self {
         let order = if self.sort == key {
