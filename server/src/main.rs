@@ -53,7 +53,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             if demo || cli.demo {
                 println!("{}", cli::demo(&db, &settings).await?);
             }
-            return web::serve(settings, db).await;
+            return web::serve(settings, db).await.map_err(|e| e.to_string());
         }
         Command::Migrate => "database is up to date".to_owned(),
         Command::Demo => cli::demo(&db, &settings).await?,

@@ -82,22 +82,39 @@ fn static_asset_compression() -> CompressionLayer<impl Predicate> {
     )
 }
 
-pub async fn serve(settings: Settings, mut db: Db) -> Result<(), String> {
-    let conf = get_configuration(None).map_err(|e| format!("Leptos configuration: {e}"))?;
+/// Why the server could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("Leptos configuration: {0}")]
+    Configuration(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the listening address: {0}")]
+    LocalAddress(#[source] std::io::Error),
+    #[error(
+        "JETONS_SECURE_COOKIES=false is only allowed on a loopback address, not on {0}: \
+         serve the console over HTTPS"
+    )]
+    InsecureCookies(SocketAddr),
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
+    let conf = get_configuration(None).map_err(|e| ServeError::Configuration(Box::new(e)))?;
     let leptos_options = conf.leptos_options;
     let addr: SocketAddr = leptos_options.site_addr;
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+        .map_err(|source| ServeError::Listen { addr, source })?;
+    let local = listener.local_addr().map_err(ServeError::LocalAddress)?;
     let secure_cookies = settings.secure_cookies;
     if !secure_cookies && !local.ip().is_loopback() {
-        return Err(format!(
-            "JETONS_SECURE_COOKIES=false is only allowed on a loopback address, not on {local}: \
-             serve the console over HTTPS"
-        ));
+        return Err(ServeError::InsecureCookies(local));
     }
 
     db.set_token_cache_capacity(settings.token_cache_size);
@@ -150,7 +167,7 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), String> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(|e| format!("server error: {e}"))?;
+    .map_err(ServeError::Serve)?;
     db.close().await;
     Ok(())
 }
