@@ -4,39 +4,18 @@
 
 mod support;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, ORIGIN};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
-use support::TestServer;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 /// 2^70: no i64 holds it.
 const TOO_BIG: &str = "1180591620717411303424";
+/// Followed by the character: "(it contains U+202E)."
 const CONTROL: &str =
-    "The token name must not contain control, invisible or text-direction characters.";
+    "The token name must not contain control, invisible or text-direction characters (it \
+     contains U+";
 const MALFORMED: &str = "Enter the expiration date as YYYY-MM-DD.";
 const TOO_FAR: &str = "The expiration date must be in year 9999 or earlier.";
-
-/// Posts a raw body to a server function from the console's origin.
-async fn post_raw(
-    server: &TestServer,
-    client: &Client,
-    name: &str,
-    content_type: &str,
-    body: String,
-) -> (StatusCode, Value) {
-    let response = client
-        .post(server.url(&format!("/api/{name}")))
-        .header(ORIGIN, &server.base)
-        .header(ACCEPT, "application/json")
-        .header(CONTENT_TYPE, content_type)
-        .body(body)
-        .send()
-        .await
-        .expect(name);
-    let (status, _, body) = support::answer(response).await;
-    (status, body)
-}
 
 /// How text appears in the page's HTML text nodes.
 fn html_text(text: &str) -> String {
@@ -86,7 +65,7 @@ async fn malformed_forms_get_400_bad_request_and_store_nothing() {
     }
     for (function, body, says) in cases {
         let what = format!("{function} {body:?}");
-        let (status, answer) = post_raw(&server, &admin, function, FORM, body).await;
+        let (status, answer) = support::post_raw(&server, &admin, function, FORM, body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {answer}");
         assert_eq!(answer["error"], "bad_request", "{what}: {answer}");
         let message = answer["message"].as_str().unwrap_or_default();
@@ -98,7 +77,7 @@ async fn malformed_forms_get_400_bad_request_and_store_nothing() {
     // Server functions take forms only.
     let json = format!(r#"{{"user_id":"{billing}","name":"X","expiration":""}}"#);
     let (status, answer) =
-        post_raw(&server, &admin, "create_token", "application/json", json).await;
+        support::post_raw(&server, &admin, "create_token", "application/json", json).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
     assert_eq!(answer["error"], "bad_request", "{answer}");
     assert_eq!(
@@ -136,7 +115,19 @@ async fn bad_values_get_422_on_the_right_field_and_store_nothing() {
         (b, "a\u{0007}b", "", "name", CONTROL),
         (b, "tab\there", "", "name", CONTROL),
         (b, "line\nbreak", "", "name", CONTROL),
-        (b, "nul\u{0}byte", "", "name", CONTROL),
+        // Names that show nothing, or look like another name.
+        (b, "\u{200D}", "", "name", CONTROL),
+        (b, "\u{200C}\u{200C}", "", "name", CONTROL),
+        (b, "\u{3164}", "", "name", CONTROL),
+        (b, "\u{17B4}", "", "name", CONTROL),
+        (b, "\u{2800}", "", "name", "Enter a token name."),
+        (b, "de\u{AD}ploy", "", "name", CONTROL),
+        (b, "deploy\u{2062}", "", "name", CONTROL),
+        (b, "de\u{34F}ploy", "", "name", CONTROL),
+        (b, "deploy\u{FE0F}", "", "name", CONTROL),
+        (b, "deploy\u{E0041}", "", "name", CONTROL),
+        (b, "deploy\u{FFF9}", "", "name", CONTROL),
+        (b, "deploy\u{200D}", "", "name", CONTROL),
         (
             b,
             "Name",
@@ -333,4 +324,33 @@ async fn remove_and_delete_refuse_targets_that_are_gone_and_change_nothing() {
     assert_eq!(after.0.len(), 1);
     assert_eq!(after.0[0]["id"], kept["id"]);
     assert_eq!(after.0[0]["status"], "Active");
+}
+
+#[tokio::test]
+async fn a_name_typed_in_another_unicode_form_is_the_same_name() {
+    let (_db, server, admin) = support::console().await;
+    let billing = server.user_id(&admin, "svc-billing").await.to_string();
+    let (_, row) = server.create(&admin, "svc-billing", "Caf\u{E9}", "").await;
+    assert_eq!(row["name"], "Caf\u{E9}");
+    let before = server.state(&admin).await;
+    // "é" as e + U+0301 (NFD): stored as NFC, so it is the name already taken.
+    let form = [
+        ("user_id", billing.as_str()),
+        ("name", "Cafe\u{301}"),
+        ("expiration", ""),
+    ];
+    let (status, body) = server.call(&admin, "create_token", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "name", "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.ends_with("already has a token named “Café”."),
+        "{body}"
+    );
+    assert_eq!(server.state(&admin).await, before);
+    // Stored in NFC however it was typed.
+    let (_, row) = server
+        .create(&admin, "svc-billing", "Re\u{301}sume\u{301}", "")
+        .await;
+    assert_eq!(row["name"], "R\u{E9}sum\u{E9}");
 }

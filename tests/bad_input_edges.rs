@@ -3,13 +3,10 @@
 
 mod support;
 
-use std::time::Duration;
-
-use reqwest::header::{ACCEPT, ORIGIN, SET_COOKIE};
+use reqwest::header::{ACCEPT, ORIGIN};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use support::{TestServer, ADMIN};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Two answers, the lower status first.
 fn sorted(a: (StatusCode, Value), b: (StatusCode, Value)) -> [(StatusCode, Value); 2] {
@@ -89,38 +86,6 @@ async fn the_same_remove_or_delete_submitted_twice_at_once_happens_once() {
     assert!(server.tokens(&admin).await.is_empty());
 }
 
-/// Logs the admin in without a cookie store; returns the `name=value` of the session cookie.
-async fn session_cookie(server: &TestServer) -> String {
-    let response = Client::new()
-        .post(server.url("/api/login"))
-        .header(ORIGIN, &server.base)
-        .header(ACCEPT, "application/json")
-        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response
-        .headers()
-        .get(SET_COOKIE)
-        .expect("a session cookie");
-    let cookie = cookie.to_str().expect("an ASCII cookie");
-    cookie.split(';').next().unwrap_or_default().to_owned()
-}
-
-/// Whether `answer` holds a whole HTTP response (head and Content-Length bytes of body).
-fn complete(answer: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(answer);
-    let Some((head, body)) = text.split_once("\r\n\r\n") else {
-        return false;
-    };
-    head.lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, length)| length.trim().parse::<usize>().ok())
-        .is_some_and(|length| body.len() >= length)
-}
-
 /// A form POST over a bare connection, announcing `length` body bytes but sending only
 /// `body` (the server must answer on the announced length alone). Returns (status, JSON).
 async fn raw_post(
@@ -137,50 +102,17 @@ async fn raw_post(
          Content-Length: {length}\r\nConnection: close\r\n\r\n",
         server.base
     );
-    let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
-    stream
-        .write_all(head.as_bytes())
-        .await
-        .expect("send the head");
-    stream
-        .write_all(body.as_bytes())
-        .await
-        .expect("send the body");
-    let mut answer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let read = async {
-        loop {
-            let n = stream.read(&mut chunk).await.unwrap_or(0);
-            if n == 0 {
-                break;
-            }
-            answer.extend_from_slice(&chunk[..n]);
-            if complete(&answer) {
-                break;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(30), read)
-        .await
-        .expect("the server answered");
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status: u16 = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
-    let json = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-    (
-        status,
-        serde_json::from_str(json).unwrap_or(Value::String(text.clone())),
-    )
+    let mut request = head.into_bytes();
+    request.extend_from_slice(body.as_bytes());
+    let (status, _, body) = support::raw_exchange(server, &request).await;
+    (status, body)
 }
 
 #[tokio::test]
 async fn an_oversized_body_gets_413_before_it_is_read_and_stores_nothing() {
     let (_db, server, admin) = support::console().await;
     let billing = server.user_id(&admin, "svc-billing").await;
-    let cookie = session_cookie(&server).await;
+    let cookie = support::session_cookie(&server, ADMIN).await;
     let before = server.state(&admin).await;
 
     // A ~100 KB name: the announced length alone gets the answer, the body is never sent.

@@ -11,7 +11,7 @@
 # Usage: server/bench/run.sh
 # Environment: BENCH_SIZES (tokens; default "1000 1000000"), BENCH_BACKENDS (default
 # "sqlite postgres"), BENCH_SECONDS (per wrk run; default 5), BENCH_ROUNDS (rounds of the
-# three runs, medians reported; default 3), JETONS_TEST_POSTGRES (default
+# side-by-side pairs, medians reported; default 5), JETONS_TEST_POSTGRES (default
 # postgres://postgres@127.0.0.1:5432, trust authentication, as for the tests), BENCH_BINARY
 # (a server binary to measure instead of building one: compare two builds with two runs).
 # The results table is printed and written to bench-results.md in Cargo's target directory.
@@ -22,7 +22,7 @@ export LC_ALL=C # decimal points in EPOCHREALTIME, awk and sort
 sizes=${BENCH_SIZES:-1000 1000000}
 backends=${BENCH_BACKENDS:-sqlite postgres}
 seconds=${BENCH_SECONDS:-5}
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 pg_admin=${JETONS_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 
 work=$(mktemp -d)
@@ -153,32 +153,43 @@ bench_case() {
   [ "${token: -1}" = A ] && mistyped+=B || mistyped+=A
 
   # Rounds of (baseline, valid), then rounds of (baseline, mistyped): each pair side by side,
+  # in alternating order (ABBA: a drift during a round favours neither), one ratio per pair,
   # the medians reported (the machine is shared: a run can be disturbed). Mistyped tokens
   # block the address for a minute (then every bearer call from it gets 429), so they come
   # last.
-  local base_all=() base2_all=() valid_all=() mist_all=() valid_lats=() notes=""
-  local base_rps base2_rps valid_rps valid_lat mist_rps
-  for round in $(seq "$rounds"); do
+  local base_all=() base2_all=() valid_all=() mist_all=() valid_ratios=() mist_ratios=()
+  local valid_lats=() notes=""
+  local base_rps base2_rps valid_rps valid_lat mist_rps pair_base
+  measure_baseline() {
     run_wrk
-    base_all+=("$rps")
-    notes+=" baseline $non2xx/$requests"
+    pair_base=$rps
     echo "round $round baseline  $(fmt_rps "$rps") req/s  p50 $p50  p99 $p99  non-2xx/3xx $non2xx of $requests"
+  }
+  measure_valid() {
     run_wrk -H "Authorization: Bearer $token"
     valid_all+=("$rps") valid_lats+=("$rps $p50 / $p99")
-    notes+=", valid $non2xx/$requests;"
+    notes+=" valid $non2xx/$requests;"
     echo "round $round valid     $(fmt_rps "$rps") req/s  p50 $p50  p99 $p99  non-2xx/3xx $non2xx of $requests"
     [ "$non2xx" = 0 ] || die "$non2xx of $requests valid-token requests were refused"
     [ -z "$socket_errors" ] || echo "          socket errors: $socket_errors"
-  done
-  for round in $(seq "$rounds"); do
-    run_wrk
-    base2_all+=("$rps")
-    echo "round $round baseline  $(fmt_rps "$rps") req/s  p50 $p50  p99 $p99  non-2xx/3xx $non2xx of $requests"
+  }
+  measure_mistyped() {
     run_wrk -H "Authorization: Bearer $mistyped"
     mist_all+=("$rps")
     notes+=" mistyped $non2xx/$requests;"
     echo "round $round mistyped  $(fmt_rps "$rps") req/s  p50 $p50  p99 $p99  non-2xx/3xx $non2xx of $requests"
+  }
+  for round in $(seq "$rounds"); do
+    if ((round % 2)); then measure_baseline; measure_valid; else measure_valid; measure_baseline; fi
+    base_all+=("$pair_base")
+    valid_ratios+=("$(ratio "${valid_all[-1]}" "$pair_base")")
   done
+  for round in $(seq "$rounds"); do
+    if ((round % 2)); then measure_baseline; measure_mistyped; else measure_mistyped; measure_baseline; fi
+    base2_all+=("$pair_base")
+    mist_ratios+=("$(ratio "${mist_all[-1]}" "$pair_base")")
+  done
+  echo "valid/baseline per round: ${valid_ratios[*]}; mistyped/baseline per round: ${mist_ratios[*]}"
   base_rps=$(median "${base_all[@]}")
   base2_rps=$(median "${base2_all[@]}")
   valid_rps=$(median "${valid_all[@]}")
@@ -211,7 +222,7 @@ bench_case() {
   wait "$server_pid" 2>/dev/null || true
   server_pid=
 
-  rows+=("| $backend | $tokens | $(fmt_rps "$base_rps") / $(fmt_rps "$base2_rps") | $(fmt_rps "$valid_rps") ($(ratio "$valid_rps" "$base_rps")×) | $(fmt_rps "$mist_rps") ($(ratio "$mist_rps" "$base2_rps")×) | $valid_lat | $rss_mib | $list_ms ($list_bytes B) | $page_ms ($page_bytes B) | $filter_ms | $search_ms | $seeding |")
+  rows+=("| $backend | $tokens | $(fmt_rps "$base_rps") / $(fmt_rps "$base2_rps") | $(fmt_rps "$valid_rps") ($(median "${valid_ratios[@]}")×) | $(fmt_rps "$mist_rps") ($(median "${mist_ratios[@]}")×) | $valid_lat | $rss_mib | $list_ms ($list_bytes B) | $page_ms ($page_bytes B) | $filter_ms | $search_ms | $seeding |")
   non2xx_notes+=("- $backend, $tokens tokens: non-2xx/3xx of all requests: $notes")
 }
 
@@ -227,7 +238,8 @@ results="$target_dir/bench-results.md"
   echo "# Bearer hot path and tokens table"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
-    "$(nproc) CPUs, wrk -t2 -c64 -d${seconds}s on the same machine, median of $rounds rounds."
+    "$(nproc) CPUs, wrk -t2 -c64 -d${seconds}s on the same machine, medians of $rounds rounds;" \
+    "a ratio is the median of the per-round ratios (each against the baseline run beside it)."
   echo
   echo "| backend | tokens | baseline req/s (beside valid / beside mistyped) | valid req/s (ratio) | mistyped req/s (ratio) | p50/p99 valid | peak RSS MiB | list_tokens first page ms | page ms | status filter ms | search, no match ms | seeding s |"
   echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"

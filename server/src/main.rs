@@ -6,6 +6,7 @@ mod bearer;
 mod cli;
 mod client;
 mod config;
+mod form;
 mod guard;
 mod store;
 mod web;

@@ -24,45 +24,48 @@ use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::store::Db;
 
+/// Cloned for every request: one reference count.
 #[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub bearer: BearerAuth,
+pub struct AppState(Arc<SharedState>);
+
+pub struct SharedState {
+    leptos_options: LeptosOptions,
+    bearer: Arc<BearerAuth>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        state.0.leptos_options.clone()
     }
 }
 
-impl FromRef<AppState> for BearerAuth {
+impl FromRef<AppState> for Arc<BearerAuth> {
     fn from_ref(state: &AppState) -> Self {
-        state.bearer.clone()
+        Arc::clone(&state.0.bearer)
     }
 }
 
 #[derive(serde::Serialize)]
-struct Me {
-    login: String,
-    name: String,
-    token: MeToken,
+struct Me<'a> {
+    login: &'a str,
+    name: &'a str,
+    token: MeToken<'a>,
 }
 
 #[derive(serde::Serialize)]
-struct MeToken {
-    name: String,
+struct MeToken<'a> {
+    name: &'a str,
     expiration_date: chrono::NaiveDate,
 }
 
 /// `GET /api/v1/me`: who the bearer token belongs to.
 async fn me(caller: ApiCaller) -> impl IntoResponse {
     let mut response = Json(Me {
-        login: caller.login,
-        name: caller.name,
+        login: caller.login(),
+        name: caller.name(),
         token: MeToken {
-            name: caller.token_name,
-            expiration_date: caller.expires_on,
+            name: caller.token_name(),
+            expiration_date: caller.expires_on(),
         },
     })
     .into_response();
@@ -130,10 +133,10 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
     if db.shared_failure_counts().is_some() {
         tokio::spawn(prune_failures(db.clone(), settings.clock));
     }
-    let state = AppState {
+    let state = AppState(Arc::new(SharedState {
         leptos_options: leptos_options.clone(),
-        bearer: BearerAuth::new(db.clone(), settings.clock, settings.zone),
-    };
+        bearer: Arc::new(BearerAuth::new(db.clone(), settings.clock, settings.zone)),
+    }));
     let routes = generate_route_list(App);
     let app = Router::new()
         .route("/api/v1/me", get(me))

@@ -7,7 +7,9 @@ mod http;
 pub use db::TestDb;
 // Each test binary uses its own share of these.
 #[allow(unused_imports)]
-pub use http::{answer, call_as, client_from, plain_client, retry_after};
+pub use http::{
+    answer, call_as, client_from, plain_client, post_raw, raw_exchange, retry_after, session_cookie,
+};
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -4,6 +4,7 @@ pub mod authorization;
 pub mod expiry;
 pub mod password;
 pub mod rules;
+pub mod text;
 pub mod token;
 
 pub use authorization::{parse_authorization, AuthorizationError};

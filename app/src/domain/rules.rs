@@ -3,6 +3,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::text::{visible_text, TextError};
+
 pub const NAME_MAX_CHARS: usize = 100;
 /// Dates are accepted up to this year; anything later is a typo, not a policy.
 pub const MAX_YEAR: i32 = 9999;
@@ -13,8 +15,11 @@ pub enum RuleError {
     NameEmpty,
     #[error("The token name must be at most {NAME_MAX_CHARS} characters.")]
     NameTooLong,
-    #[error("The token name must not contain control, invisible or text-direction characters.")]
-    NameControlCharacters,
+    #[error(
+        "The token name must not contain control, invisible or text-direction characters \
+         (it contains U+{0:04X})."
+    )]
+    NameInvisible(u32),
     #[error("Enter the expiration date as YYYY-MM-DD.")]
     DateMalformed,
     #[error("The expiration date cannot be before today ({today}).")]
@@ -27,48 +32,27 @@ pub fn today(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
-/// A validated token name: trimmed, 1 to 100 characters, no control characters.
+/// A validated token name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenName(String);
 
 impl TokenName {
+    /// Trimmed and in NFC (so "é" typed either way is one name), 1 to 100 characters, every
+    /// one of them visible.
     pub fn parse(input: &str) -> Result<Self, RuleError> {
-        let name = input.trim();
-        if name.is_empty() {
-            return Err(RuleError::NameEmpty);
-        }
+        let name = visible_text(input).map_err(|error| match error {
+            TextError::Blank => RuleError::NameEmpty,
+            TextError::Invisible(c) => RuleError::NameInvisible(u32::from(c)),
+        })?;
         if name.chars().count() > NAME_MAX_CHARS {
             return Err(RuleError::NameTooLong);
         }
-        if name
-            .chars()
-            .any(|c| c.is_control() || is_bidi_control(c) || is_invisible(c))
-        {
-            return Err(RuleError::NameControlCharacters);
-        }
-        Ok(Self(name.to_owned()))
+        Ok(Self(name))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Embeddings, overrides, isolates and marks: they can make a name display as another one.
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
-    )
-}
-
-/// Characters that show nothing (or break the line) yet make two names differ. Joiners
-/// (U+200C, U+200D) stay allowed: Persian words and emoji sequences need them.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{180E}'
-    )
 }
 
 /// Parses a `YYYY-MM-DD` calendar date (as sent by a date input).
@@ -257,12 +241,12 @@ mod tests {
         );
         assert_eq!(
             TokenName::parse("a\u{0}b"),
-            Err(RuleError::NameControlCharacters)
+            Err(RuleError::NameInvisible(0))
         );
         assert!(TokenName::parse("<script>alert(1)</script>'; DROP TABLE x;--").is_ok());
         assert_eq!(
             TokenName::parse("invoice\u{202E}fdp.exe"),
-            Err(RuleError::NameControlCharacters)
+            Err(RuleError::NameInvisible(0x202E))
         );
         assert_eq!(TokenName::parse("مفتاح 🔑").unwrap().as_str(), "مفتاح 🔑");
         for hidden in [
@@ -272,15 +256,24 @@ mod tests {
             "a\u{2028}b",
             "ar\u{061C}b",
         ] {
-            assert_eq!(
-                TokenName::parse(hidden),
-                Err(RuleError::NameControlCharacters),
+            assert!(
+                matches!(TokenName::parse(hidden), Err(RuleError::NameInvisible(_))),
                 "{hidden:?}"
             );
         }
         // Joiners stay: Persian words and emoji sequences need them.
         assert!(TokenName::parse("می\u{200C}خواهم").is_ok());
         assert!(TokenName::parse("👩\u{200D}💻 deploy").is_ok());
+        // One name however "é" was typed (NFC), and look-alikes refused.
+        assert_eq!(
+            TokenName::parse("Cafe\u{301}"),
+            TokenName::parse("Caf\u{E9}")
+        );
+        assert_eq!(TokenName::parse("\u{2800}"), Err(RuleError::NameEmpty));
+        assert_eq!(
+            TokenName::parse("de\u{AD}ploy"),
+            Err(RuleError::NameInvisible(0xAD))
+        );
     }
 
     #[test]

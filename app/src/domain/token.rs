@@ -38,7 +38,8 @@ impl TokenSecret {
     /// Builds a token from 256 bits of entropy, which the caller draws from the OS CSPRNG.
     pub fn from_entropy(entropy: [u8; ENTROPY_BYTES]) -> Self {
         let body = base62_fixed(&entropy, BODY_LEN);
-        let checksum = base62_fixed(&crc32(body.as_bytes()).to_be_bytes(), CHECKSUM_LEN);
+        let checksum = checksum_of(body.as_bytes());
+        let checksum = std::str::from_utf8(&checksum).unwrap_or_default();
         Self(format!("{PREFIX}{body}{checksum}"))
     }
 
@@ -51,8 +52,7 @@ impl TokenSecret {
             return Err(TokenFormatError::Alphabet);
         }
         let (body, checksum) = rest.split_at(BODY_LEN);
-        let expected = base62_fixed(&crc32(body.as_bytes()).to_be_bytes(), CHECKSUM_LEN);
-        if checksum != expected {
+        if checksum.as_bytes() != checksum_of(body.as_bytes()) {
             return Err(TokenFormatError::Checksum);
         }
         Ok(Self(input.to_owned()))
@@ -124,17 +124,16 @@ fn base62_fixed(bytes: &[u8], width: usize) -> String {
     digits.into_iter().map(char::from).collect()
 }
 
-/// CRC-32 (IEEE 802.3, reflected, as in zlib).
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
+/// The CRC-32 (IEEE 802.3, as in zlib) of a token's body, in base62, `CHECKSUM_LEN` digits
+/// (62^6 > 2^32). Computed on every API call: no allocation.
+fn checksum_of(body: &[u8]) -> [u8; CHECKSUM_LEN] {
+    let mut number = crc32fast::hash(body);
+    let mut digits = [b'0'; CHECKSUM_LEN];
+    for digit in digits.iter_mut().rev() {
+        *digit = ALPHABET[(number % 62) as usize];
+        number /= 62;
     }
-    !crc
+    digits
 }
 
 #[cfg(test)]
@@ -149,8 +148,10 @@ mod tests {
     }
 
     #[test]
-    fn crc32_matches_the_standard_check_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    fn the_checksum_is_the_base62_crc32() {
+        // zlib.crc32(b"123456789") = 0xCBF43926 = 3,421,780,262 = "3jZRME" in base62.
+        assert_eq!(&checksum_of(b"123456789"), b"3jZRME");
+        assert_eq!(&checksum_of(b""), b"000000");
     }
 
     #[test]

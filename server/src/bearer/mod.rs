@@ -27,12 +27,28 @@ pub const REALM: &str = "jetons";
 
 /// What a valid bearer token proves: which technical user is calling, with which token.
 #[derive(Debug, Clone)]
-pub struct ApiCaller {
-    pub token_id: i64,
-    pub token_name: String,
-    pub expires_on: NaiveDate,
-    pub login: String,
-    pub name: String,
+pub struct ApiCaller(Arc<CachedToken>);
+
+impl ApiCaller {
+    pub fn token_id(&self) -> i64 {
+        self.0.token_id
+    }
+
+    pub fn token_name(&self) -> &str {
+        &self.0.token_name
+    }
+
+    pub fn expires_on(&self) -> NaiveDate {
+        self.0.expires_on
+    }
+
+    pub fn login(&self) -> &str {
+        &self.0.login
+    }
+
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
 }
 
 /// The state the extractor needs; part of the app state.
@@ -115,7 +131,7 @@ impl BearerAuth {
             None => self.look_up_once(&hash, client, now).await?,
         };
         self.record_use(&entry, now, client).await;
-        Ok(ApiCaller::from(entry.as_ref()))
+        Ok(ApiCaller(entry))
     }
 
     /// A cache miss. Concurrent misses of one token share one lookup: a client's parallel
@@ -259,27 +275,15 @@ impl BearerAuth {
     }
 }
 
-impl From<&CachedToken> for ApiCaller {
-    fn from(token: &CachedToken) -> Self {
-        Self {
-            token_id: token.token_id,
-            token_name: token.token_name.clone(),
-            expires_on: token.expires_on,
-            login: token.login.clone(),
-            name: token.name.clone(),
-        }
-    }
-}
-
 impl<S> FromRequestParts<S> for ApiCaller
 where
-    BearerAuth: FromRef<S>,
+    Arc<BearerAuth>: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = BearerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let auth = BearerAuth::from_ref(state);
+        let auth = Arc::<BearerAuth>::from_ref(state);
         let client = ClientAddr::of(&parts.extensions);
         let now = auth.clock.now();
         if let Some(ip) = client {

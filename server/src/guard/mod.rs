@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN,
-    REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION,
+    ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -19,8 +19,10 @@ use server_fn::ServerFn;
 
 use app::api;
 use app::model::ConsoleError;
+use app::token_query::TOKENS_PATH;
 
 use crate::client::{self, TrustedProxies};
+use crate::form;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -53,7 +55,7 @@ fn limit_exceeded(status: StatusCode, error: &str, message: String) -> Response 
 
 /// Oversized addresses get 414, oversized header sets 431; bodies announced larger than the
 /// limit get 413 before a byte of them is read (bodies without a length are cut by the body
-/// limit layer).
+/// limit layer); a query string that is not text (see [`form`]) gets 400.
 fn size_refusal(request: &Request) -> Option<Response> {
     let uri = request.uri();
     let uri_bytes = uri.path_and_query().map_or(0, |pq| pq.as_str().len())
@@ -82,9 +84,15 @@ fn size_refusal(request: &Request) -> Option<Response> {
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    announced
-        .is_some_and(|length| length > MAX_BODY_BYTES as u64)
-        .then(|| refuse(ConsoleError::TooLarge))
+    if announced.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Some(refuse(ConsoleError::TooLarge));
+    }
+    let query = uri.query().unwrap_or_default();
+    form::decode(query.as_bytes()).err().map(|error| {
+        refuse(ConsoleError::BadRequest {
+            message: format!("in the address: {error}"),
+        })
+    })
 }
 
 /// In front of everything, in one layer (every API call pays for it): size limits, the
@@ -109,7 +117,14 @@ pub async fn front(
 /// Whether a state-changing request comes from the console's own pages: `Origin` names this
 /// host or, when the browser sent no usable `Origin` (a form post under
 /// `Referrer-Policy: no-referrer` says `null`), `Sec-Fetch-Site` says same-origin.
+/// A header given more than once (which one would count?) makes the request cross-site.
 pub fn same_origin(headers: &HeaderMap) -> bool {
+    if [HOST, ORIGIN]
+        .iter()
+        .any(|name| headers.get_all(name).iter().nth(1).is_some())
+    {
+        return false;
+    }
     let host = headers.get(HOST).and_then(|h| h.to_str().ok());
     let origin = headers
         .get(ORIGIN)
@@ -177,8 +192,7 @@ fn check_fields(path: &str, body: &[u8]) -> Result<(), ConsoleError> {
             message: format!("There is no server function at {path}."),
         });
     };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|_| bad("the body is not form-encoded".into()))?;
+    let pairs = form::decode(body).map_err(|error| bad(error.to_string()))?;
     let mut seen: Vec<&str> = Vec::new();
     for (name, _) in &pairs {
         if !declared.iter().any(|d| d == name) {
@@ -206,7 +220,35 @@ pub async fn server_functions(request: Request, next: Next) -> Response {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
-    with_error_status(next.run(request).await).await
+    let response = with_error_status(next.run(request).await).await;
+    own_redirect(response)
+}
+
+/// Where a server function sends a browser after a plain form post: only to this console's
+/// own pages. Leptos sends it back to the `Referer`, which the client wrote.
+fn own_redirect(mut response: Response) -> Response {
+    let Some(location) = response.headers().get(LOCATION) else {
+        return response;
+    };
+    let own = location
+        .to_str()
+        .ok()
+        .filter(|path| is_own_path(path))
+        .map(str::to_owned);
+    let target = own.unwrap_or_else(|| TOKENS_PATH.to_owned());
+    if let Ok(value) = HeaderValue::from_str(&target) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// A path on this server: `/…`, not `//host…` nor `/\host…` (which browsers read as another
+/// host), nothing that is not printable ASCII.
+fn is_own_path(location: &str) -> bool {
+    location.starts_with('/')
+        && !location.starts_with("//")
+        && !location.starts_with("/\\")
+        && location.bytes().all(|b| b.is_ascii_graphic())
 }
 
 async fn check_server_fn_request(request: Request) -> Result<Request, Response> {
@@ -224,14 +266,14 @@ async fn check_server_fn_request(request: Request) -> Result<Request, Response> 
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
         return Err(refuse(ConsoleError::TooLarge));
     };
-    let form = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
+    let mut content_types = parts.headers.get_all(CONTENT_TYPE).iter();
+    let form = match (content_types.next(), content_types.next()) {
+        (Some(value), None) => value.to_str().ok().is_some_and(|value| {
+            let media_type = value.split(';').next().unwrap_or_default().trim();
+            media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        }),
+        _ => false,
+    };
     if !bytes.is_empty() && !form {
         return Err(refuse(ConsoleError::BadRequest {
             message: "server functions take application/x-www-form-urlencoded bodies".into(),
@@ -274,67 +316,4 @@ fn add_security_headers(headers: &mut HeaderMap, is_asset: bool) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_static(value));
-        }
-        map
-    }
-
-    #[test]
-    fn the_origin_decides_when_it_is_usable() {
-        assert!(same_origin(&headers(&[
-            ("origin", "http://a:1"),
-            ("host", "a:1")
-        ])));
-        assert!(!same_origin(&headers(&[
-            ("origin", "http://evil:1"),
-            ("sec-fetch-site", "same-origin"),
-            ("host", "a:1")
-        ])));
-        assert!(!same_origin(&headers(&[("origin", "http://a:1")])));
-        assert!(!same_origin(&headers(&[
-            ("origin", "ftp://a:1"),
-            ("host", "a:1")
-        ])));
-        assert!(same_origin(&headers(&[
-            ("origin", "https://a:1"),
-            ("host", "a:1")
-        ])));
-    }
-
-    #[test]
-    fn otherwise_fetch_metadata_must_say_same_origin() {
-        assert!(same_origin(&headers(&[
-            ("sec-fetch-site", "same-origin"),
-            ("origin", "null"),
-            ("host", "a:1")
-        ])));
-        for site in ["cross-site", "same-site", "none"] {
-            let mut map = headers(&[("origin", "null"), ("host", "a:1")]);
-            map.insert("sec-fetch-site", HeaderValue::from_static(site));
-            assert!(!same_origin(&map), "{site}");
-        }
-        assert!(!same_origin(&headers(&[("host", "a:1")])));
-    }
-
-    #[test]
-    fn every_server_function_declares_its_fields() {
-        let fields = declared_fields();
-        assert_eq!(fields.len(), 9);
-        assert_eq!(
-            fields.get("/api/create_token").map(Vec::len),
-            Some(4),
-            "{fields:?}"
-        );
-        assert!(check_fields("/api/remove_token", b"id=3").is_ok());
-        assert!(check_fields("/api/remove_token", b"id=3&id=4").is_err());
-        assert!(check_fields("/api/remove_token", b"id=3&admin=1").is_err());
-        assert!(check_fields("/api/logout", b"").is_ok());
-        assert!(check_fields("/api/nothing", b"").is_err());
-    }
-}
+mod tests;
