@@ -95,12 +95,12 @@ fn user_set_changes_employment_and_refuses_bad_input() {
             None
         )
         .trim(),
-        "updated svc-a"
+        "updated svc-a; 0 console sessions ended"
     );
     assert_eq!(
         db.cli_ok("user set --login svc-a --employed-until none", None)
             .trim(),
-        "updated svc-a"
+        "updated svc-a; 0 console sessions ended"
     );
     let cases = [
         ("user set --login svc-a", "nothing to change"),

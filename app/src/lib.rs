@@ -4,6 +4,8 @@
 pub mod api;
 mod clipboard;
 mod components;
+#[cfg(feature = "ssr")]
+pub mod created_page;
 pub mod model;
 pub mod token_query;
 
@@ -24,8 +26,13 @@ use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::{
-    audit_log::AuditLogPage, login::LoginPage, not_found::NotFound, tokens_page::ApiTokensPage,
+    audit_log::AuditLogPage, login::LoginPage, new_token::NewTokenPage, not_found::NotFound,
+    tokens_page::ApiTokensPage,
 };
+
+/// The site's one stylesheet, and its icon.
+pub const STYLESHEET: &str = "/pkg/jetons.css";
+pub const FAVICON: &str = "/favicon.svg";
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -37,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="icon" href=FAVICON type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -65,7 +72,7 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/jetons.css" />
+        <Stylesheet id="leptos" href=STYLESHEET />
         <Title text="Administration console" />
         <Router>
             <Routes fallback=NotFound>
@@ -73,6 +80,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/security/api-tokens")
                     view=ApiTokensPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/security/api-tokens/new")
+                    view=NewTokenPage
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/security/audit-log") view=AuditLogPage ssr=SsrMode::Async />

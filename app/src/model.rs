@@ -103,6 +103,10 @@ pub enum ConsoleError {
     Forbidden,
     #[error("This feature requires enabling the feature flag Technique > Jetons Api.")]
     FeatureDisabled,
+    #[error(
+        "You are not working in the company today, so the administration console is closed to you."
+    )]
+    NotEmployed,
     #[error("{}", errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "))]
     Invalid { errors: Vec<FieldError> },
     #[error("{message}")]
@@ -140,7 +144,7 @@ impl ConsoleError {
     pub fn status(&self) -> u16 {
         match self {
             Self::NotLoggedIn | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::FeatureDisabled | Self::CrossOrigin => 403,
+            Self::Forbidden | Self::FeatureDisabled | Self::NotEmployed | Self::CrossOrigin => 403,
             Self::Invalid { .. } => 422,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,

@@ -1,8 +1,15 @@
 // Helpers for the administration console's pages, by role and accessible name.
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import {
+  expect,
+  type APIRequestContext,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { ELIGIBLE_USER, PEOPLE } from './env';
 
 export const TOKENS_PATH = '/security/api-tokens';
+export const NEW_TOKEN_PATH = '/security/api-tokens/new';
 export const COLUMNS = [
   'User',
   'Token name',
@@ -134,4 +141,14 @@ export async function createAndReadToken(page: Page, token: NewToken): Promise<s
 /** GET /api/v1/me with the token as bearer. */
 export function callMe(request: APIRequestContext, token: string) {
   return request.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** Fills in and submits the login form as the admin, in a new page of `context`. */
+export async function submitLoginForm(context: BrowserContext, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Login').fill(PEOPLE.admin.login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  return page;
 }

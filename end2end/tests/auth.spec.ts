@@ -1,5 +1,4 @@
 // Logging in and out, with and without JavaScript, and who may see the console.
-import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures';
 import { BASE_URL, PEOPLE } from '../support/env';
 import {
@@ -9,20 +8,11 @@ import {
   createAndReadToken,
   login,
   openTokensPage,
+  submitLoginForm,
   tokenRow,
   uniqueName,
   waitHydrated,
 } from '../support/console';
-
-/** Fills in and submits the login form as the admin, in a new page of `context`. */
-async function submitLoginForm(context: BrowserContext, password: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Login').fill(PEOPLE.admin.login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
-  return page;
-}
 
 test('a visitor who is not logged in is sent to the login page', async ({ page }) => {
   await page.goto(TOKENS_PATH);

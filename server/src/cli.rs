@@ -11,7 +11,7 @@ use app::domain::rules::{parse_date, today};
 use app::domain::token::to_hex;
 
 use crate::config::Settings;
-use crate::store::{BenchDataError, BenchSize, Db, DemoOutcome, NewPerson};
+use crate::store::{BenchDataError, BenchSize, Db, DemoOutcome, NewPerson, PersonChange};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,7 +69,8 @@ pub struct BenchData {
 pub enum UserCommand {
     /// Add a person.
     Add(UserAdd),
-    /// Change whether a person is a technical user, or their employment dates.
+    /// Change a person: technical status, employment dates, rights, password. Ends the
+    /// person's console sessions.
     Set(UserSet),
 }
 
@@ -86,6 +87,19 @@ pub struct UserSet {
     /// Last day in the company, or `none` when there is no end.
     #[arg(long, value_name = "YYYY-MM-DD|none")]
     pub employed_until: Option<String>,
+    /// Grant a right, such as 090201; repeatable.
+    #[arg(long = "right", value_name = "CODE")]
+    pub grant: Vec<String>,
+    /// Take a right away; repeatable.
+    #[arg(long = "revoke-right", value_name = "CODE")]
+    pub revoke: Vec<String>,
+    /// Clear the console password: the person can no longer log in.
+    #[arg(long)]
+    pub no_password: bool,
+    /// Take everything away at once: password, every right, and the technical status (so
+    /// the person's API tokens stop).
+    #[arg(long, conflicts_with_all = ["technical", "grant"])]
+    pub disable: bool,
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +135,18 @@ fn date_arg(flag: &str, value: &str) -> Result<NaiveDate, String> {
     parse_date(value).map_err(|_| format!("{flag} {value:?}: expected a date as YYYY-MM-DD"))
 }
 
+fn check_rights(flag: &str, codes: &[String]) -> Result<(), String> {
+    match codes
+        .iter()
+        .find(|code| code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Some(code) => Err(format!(
+            "{flag} {code:?}: a right code is six digits, such as 090201"
+        )),
+        None => Ok(()),
+    }
+}
+
 fn salt() -> [u8; 16] {
     let mut salt = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt);
@@ -152,13 +178,7 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
     if employed_until.is_some_and(|until| until < employed_from) {
         return Err("--employed-until is before --employed-from".into());
     }
-    for right in &args.rights {
-        if right.len() != 6 || !right.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!(
-                "--right {right:?}: a right code is six digits, such as 090201"
-            ));
-        }
-    }
+    check_rights("--right", &args.rights)?;
     let password_hash = if args.password_stdin {
         let mut password = String::new();
         std::io::stdin()
@@ -186,13 +206,24 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
 }
 
 pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<String, String> {
-    if args.technical.is_none() && args.employed_from.is_none() && args.employed_until.is_none() {
+    let employment_given =
+        args.technical.is_some() || args.employed_from.is_some() || args.employed_until.is_some();
+    if !employment_given
+        && args.grant.is_empty()
+        && args.revoke.is_empty()
+        && !args.no_password
+        && !args.disable
+    {
         return Err(
-            "nothing to change: give --technical, --employed-from or --employed-until".into(),
+            "nothing to change: give --technical, --employed-from, --employed-until, \
+             --right, --revoke-right, --no-password or --disable"
+                .into(),
         );
     }
+    check_rights("--right", &args.grant)?;
+    check_rights("--revoke-right", &args.revoke)?;
     let login = args.login.trim();
-    let mut person = db
+    let person = db
         .person_by_login(login)
         .await
         .map_err(|e| e.to_string())?
@@ -212,11 +243,26 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
     if employment.end.is_some_and(|end| end < employment.start) {
         return Err("the last day in the company would be before the first".into());
     }
-    person.employment = employment.clone();
-    db.set_employment(&person, &employment, settings.clock.now(), &operator())
+    if args.disable {
+        employment.technical = false;
+    }
+    let change = PersonChange {
+        employment: (employment_given || args.disable).then_some(employment),
+        grant: args.grant,
+        revoke: args.revoke,
+        revoke_all: args.disable,
+        clear_password: args.no_password || args.disable,
+    };
+    let ended = db
+        .change_person(&person, &change, settings.clock.now(), &operator())
         .await
         .map_err(|e| e.to_string())?;
-    Ok(format!("updated {}", person.login))
+    let done = if args.disable { "disabled" } else { "updated" };
+    let plural = if ended == 1 { "" } else { "s" };
+    Ok(format!(
+        "{done} {}; {ended} console session{plural} ended",
+        person.login
+    ))
 }
 
 /// Who the audit log names for a CLI command: the operating-system account that ran it.

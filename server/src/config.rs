@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use app::backend::{Clock, SessionPolicy};
 
 use crate::client::TrustedProxies;
+use crate::origin::PublicOrigin;
 use crate::store::DEFAULT_DATABASE_URL;
 
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Validated bearer tokens kept in memory at most.
     pub token_cache_size: usize,
+    /// Where browsers reach the console (production): see [`PublicOrigin`].
+    pub public_origin: Option<PublicOrigin>,
 }
 
 /// `90s`, `30m`, `12h`: a positive number and a unit.
@@ -119,7 +122,27 @@ impl Settings {
                     format!("JETONS_TOKEN_CACHE_SIZE={value:?} must be a number of tokens from 1 to 10000000")
                 })?,
         };
+        let public_origin = var("JETONS_PUBLIC_ORIGIN")
+            .map(|text| PublicOrigin::parse(&text))
+            .transpose()
+            .map_err(|error| error.to_string())?;
+        match &public_origin {
+            Some(origin) if origin.is_https() && !secure_cookies => {
+                return Err(format!(
+                    "JETONS_PUBLIC_ORIGIN={} is https: JETONS_SECURE_COOKIES=false contradicts it",
+                    origin.as_str()
+                ))
+            }
+            Some(origin) if !origin.is_https() && !origin.is_loopback() => {
+                return Err(format!(
+                    "JETONS_PUBLIC_ORIGIN={} must be https (plain http only on a loopback address)",
+                    origin.as_str()
+                ))
+            }
+            _ => {}
+        }
         Ok(Self {
+            public_origin,
             token_cache_size,
             database_url,
             zone,

@@ -8,6 +8,9 @@ mod client;
 mod config;
 mod form;
 mod guard;
+mod health;
+mod no_js;
+mod origin;
 mod store;
 mod web;
 

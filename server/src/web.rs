@@ -22,6 +22,7 @@ use app::{shell, App};
 use crate::bearer::{ApiCaller, BearerAuth};
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
+use crate::health;
 use crate::store::Db;
 
 /// Cloned for every request: one reference count.
@@ -31,11 +32,18 @@ pub struct AppState(Arc<SharedState>);
 pub struct SharedState {
     leptos_options: LeptosOptions,
     bearer: Arc<BearerAuth>,
+    db: Db,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.0.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Self {
+        state.0.db.clone()
     }
 }
 
@@ -136,10 +144,23 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
     let state = AppState(Arc::new(SharedState {
         leptos_options: leptos_options.clone(),
         bearer: Arc::new(BearerAuth::new(db.clone(), settings.clock, settings.zone)),
+        db: db.clone(),
     }));
+    let edge = Arc::new(guard::Edge {
+        proxies: settings.trusted_proxies.clone(),
+        public_origin: settings.public_origin.clone(),
+    });
+    if edge.public_origin.is_none() && !local.ip().is_loopback() {
+        tracing::warn!(
+            "JETONS_PUBLIC_ORIGIN is not set: the console trusts the Host its clients send; \
+             set it in production"
+        );
+    }
     let routes = generate_route_list(App);
     let app = Router::new()
         .route("/api/v1/me", get(me))
+        .route(health::HEALTH_PATH, get(health::healthz))
+        .route(health::READY_PATH, get(health::readyz))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -153,11 +174,11 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(guard::server_functions))
         .layer(middleware::from_fn_with_state(
-            Arc::new(settings.trusted_proxies.clone()),
-            guard::front,
+            Arc::clone(&edge),
+            guard::server_functions,
         ))
+        .layer(middleware::from_fn_with_state(edge, guard::front))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(static_asset_compression())
         .with_state(state);

@@ -259,6 +259,26 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Sends SIGTERM and waits at most `bound` for the process to end; its exit status, or
+    /// `None` if it was still running.
+    pub fn terminate(&mut self, bound: Duration) -> Option<std::process::ExitStatus> {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -TERM failed");
+        let until = std::time::Instant::now() + bound;
+        while std::time::Instant::now() < until {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();

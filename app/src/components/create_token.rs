@@ -8,6 +8,9 @@ use super::user_combobox::UserCombobox;
 use crate::api::CreateToken;
 use crate::model::Field;
 
+pub const EXPIRATION_HELP: &str =
+    "Empty means today. The token can no longer be used once this date has passed.";
+
 #[component]
 pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>) -> impl IntoView {
     let user_input = NodeRef::<leptos::html::Input>::new();
@@ -62,7 +65,7 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
                     aria-invalid=invalid(Field::Expiration)
                 />
                 <p id="token-expiration-help" class="help">
-                    "Empty means today. The token can no longer be used once this date has passed."
+                    {EXPIRATION_HELP}
                 </p>
                 {error_for(Field::Expiration)}
                 {general_error}

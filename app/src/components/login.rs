@@ -21,17 +21,21 @@ pub fn LoginPage() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .map(|error| match error {
-                ConsoleError::Unavailable { .. } => "The server could not be reached; try again.",
-                ConsoleError::TooManyAttempts { .. } => THROTTLED,
-                _ => "Invalid login or password.",
+                ConsoleError::Unavailable { .. } => {
+                    "The server could not be reached; try again.".to_owned()
+                }
+                ConsoleError::TooManyAttempts { .. } => THROTTLED.to_owned(),
+                ConsoleError::NotEmployed => error.to_string(),
+                _ => ConsoleError::InvalidCredentials.to_string(),
             });
         failed_in_page.or_else(|| {
             query
                 .read()
                 .get("failed")
                 .map(|reason| match reason.as_str() {
-                    "throttled" => THROTTLED,
-                    _ => "Invalid login or password.",
+                    "throttled" => THROTTLED.to_owned(),
+                    "not_employed" => ConsoleError::NotEmployed.to_string(),
+                    _ => ConsoleError::InvalidCredentials.to_string(),
                 })
         })
     };

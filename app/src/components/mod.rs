@@ -5,6 +5,7 @@ pub mod delete_token;
 pub mod icons;
 pub mod login;
 pub mod modal;
+pub mod new_token;
 pub mod not_found;
 pub mod remove_token;
 pub mod shell;

@@ -71,7 +71,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                             server_redirect("/login");
                             view! { <Redirect path="/login" /> }.into_any()
                         }
-                        Err(error @ ConsoleError::Forbidden) => {
+                        Err(error @ (ConsoleError::Forbidden | ConsoleError::NotEmployed)) => {
                             view! {
                                 <main class="standalone">
                                     <h1>"403 — Access denied"</h1>

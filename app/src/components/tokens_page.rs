@@ -12,7 +12,7 @@ use super::token_reveal::TokenRevealDialog;
 use super::tokens_table::TokensTable;
 use crate::api::{list_tokens, CreateToken, DeleteToken, RemoveToken};
 use crate::model::{ConsoleError, TokenRow};
-use crate::token_query::{Cursor, PageAt, QueryParams, TokenQuery, TOKENS_PATH};
+use crate::token_query::{Cursor, PageAt, QueryParams, TokenQuery, NEW_TOKEN_PATH, TOKENS_PATH};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -80,7 +80,8 @@ fn ApiTokens() -> impl IntoView {
         }
     });
 
-    let open_create = move |_| {
+    let open_create = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
         create.value().set(None);
         creating.set(true);
     };
@@ -111,9 +112,12 @@ fn ApiTokens() -> impl IntoView {
                         view! {
                             <div class="page-head">
                                 <h1>"API tokens"</h1>
-                                <button type="button" class="primary" on:click=open_create>
-                                    "Create an API token"
-                                </button>
+                                // Without JavaScript, the button leads to a page of its own.
+                                <form method="get" action=NEW_TOKEN_PATH>
+                                    <button type="submit" class="primary" on:click=open_create>
+                                        "Create an API token"
+                                    </button>
+                                </form>
                             </div>
                             <TokenFilters query=query.clone() />
                             <p class="matches" role="status">{page.matches.label()}</p>

@@ -121,6 +121,11 @@ impl Employment {
         if !self.technical {
             return Err(Ineligible::NotTechnical);
         }
+        self.employed_on(day)
+    }
+
+    /// Working in the company on `day` (start and end days included).
+    pub fn employed_on(&self, day: NaiveDate) -> Result<(), Ineligible> {
         if self.start > day {
             return Err(Ineligible::NotYetEmployed);
         }

@@ -99,7 +99,7 @@ struct Admin {
     person: PersonRecord,
 }
 
-/// A valid console session whose person holds right 090201.
+/// A valid console session whose person holds right 090201 and works in the company today.
 async fn admin() -> Result<Admin, ConsoleError> {
     let console = console()?;
     let person = session::session_person(&console)
@@ -108,7 +108,19 @@ async fn admin() -> Result<Admin, ConsoleError> {
     if !person.has_right(CONSOLE_RIGHT) {
         return Err(ConsoleError::Forbidden);
     }
+    may_use_console(&console, &person)?;
     Ok(Admin { console, person })
+}
+
+/// People who have left (or not yet started) cannot use the console, whatever their rights.
+pub(crate) fn may_use_console(
+    console: &Console,
+    person: &PersonRecord,
+) -> Result<(), ConsoleError> {
+    person
+        .employment
+        .employed_on(console.today())
+        .map_err(|_| ConsoleError::NotEmployed)
 }
 
 /// [`admin`], and the feature flag Technique > Jetons Api enabled.

@@ -76,6 +76,7 @@ fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
     if accepts_html() {
         let reason = match error {
             ConsoleError::TooManyAttempts { .. } => "throttled",
+            ConsoleError::NotEmployed => "not_employed",
             _ => "1",
         };
         leptos_axum::redirect(&format!("/login?failed={reason}"));
@@ -141,7 +142,22 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     .unwrap_or(false);
     drop(permit);
     let person = match (verified, credentials) {
-        (true, Some(credentials)) => credentials.person,
+        (true, Some(credentials))
+            if super::may_use_console(&console, &credentials.person).is_ok() =>
+        {
+            credentials.person
+        }
+        (true, Some(credentials)) => {
+            tracing::info!("console login refused: not working in the company today");
+            let event = audit(
+                &console,
+                AuditAction::LoginFailed,
+                credentials.person.login,
+                CONSOLE_TARGET,
+            );
+            respond(console.store.record_audit(event).await.map_err(internal))?;
+            return refuse(ConsoleError::NotEmployed);
+        }
         _ => {
             tracing::info!("console login failed");
             let event = audit(

@@ -15,6 +15,8 @@ pub const SEARCH_MAX_CHARS: usize = 100;
 
 /// The route of the tokens page.
 pub const TOKENS_PATH: &str = "/security/api-tokens";
+/// "Create an API token" as a page of its own (for browsers without JavaScript).
+pub const NEW_TOKEN_PATH: &str = "/security/api-tokens/new";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SortKey {

@@ -9,7 +9,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::header::{
     ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION,
-    ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -23,6 +23,9 @@ use app::token_query::TOKENS_PATH;
 
 use crate::client::{self, TrustedProxies};
 use crate::form;
+use crate::health::{HEALTH_PATH, READY_PATH};
+use crate::no_js;
+use crate::origin::PublicOrigin;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -95,30 +98,62 @@ fn size_refusal(request: &Request) -> Option<Response> {
     })
 }
 
-/// In front of everything, in one layer (every API call pays for it): size limits, the
-/// client's address, and the security headers on the way out.
-pub async fn front(
-    State(proxies): State<Arc<TrustedProxies>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// What the layers in front of everything know of the deployment.
+#[derive(Debug, Clone, Default)]
+pub struct Edge {
+    pub proxies: TrustedProxies,
+    pub public_origin: Option<PublicOrigin>,
+}
+
+/// In front of everything, in one layer (every API call pays for it): size limits, the host
+/// asked for, the client's address, and the security headers on the way out.
+pub async fn front(State(edge): State<Arc<Edge>>, mut request: Request, next: Next) -> Response {
     let is_asset = request.uri().path().starts_with("/pkg/");
-    let mut response = match size_refusal(&request) {
+    let refusal = size_refusal(&request).or_else(|| misdirected(&edge, &request));
+    let mut response = match refusal {
         Some(refusal) => refusal,
         None => {
-            client::identify(&proxies, &mut request);
+            client::identify(&edge.proxies, &mut request);
             next.run(request).await
         }
     };
-    add_security_headers(response.headers_mut(), is_asset);
+    let https = edge
+        .public_origin
+        .as_ref()
+        .is_some_and(PublicOrigin::is_https);
+    add_security_headers(response.headers_mut(), is_asset, https);
     response
+}
+
+/// With a public origin, a request must name its host (one `Host`, or the HTTP/2 authority):
+/// `421` otherwise. Health checks come from load balancers by address: they pass.
+fn misdirected(edge: &Edge, request: &Request) -> Option<Response> {
+    let public = edge.public_origin.as_ref()?;
+    if matches!(request.uri().path(), HEALTH_PATH | READY_PATH) {
+        return None;
+    }
+    let mut hosts = request.headers().get_all(HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().ok(),
+        (None, None) => request.uri().authority().map(|a| a.as_str()),
+        _ => None,
+    };
+    if host.is_some_and(|host| public.is_host(host)) {
+        return None;
+    }
+    Some(limit_exceeded(
+        StatusCode::MISDIRECTED_REQUEST,
+        "misdirected_request",
+        format!("This console answers at {} only.", public.as_str()),
+    ))
 }
 
 /// Whether a state-changing request comes from the console's own pages: `Origin` names this
 /// host or, when the browser sent no usable `Origin` (a form post under
 /// `Referrer-Policy: no-referrer` says `null`), `Sec-Fetch-Site` says same-origin.
-/// A header given more than once (which one would count?) makes the request cross-site.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// A header given more than once (which one would count?) makes the request cross-site. With
+/// a public origin, `Origin` must be exactly it.
+pub fn same_origin(headers: &HeaderMap, public: Option<&PublicOrigin>) -> bool {
     if [HOST, ORIGIN]
         .iter()
         .any(|name| headers.get_all(name).iter().nth(1).is_some())
@@ -130,6 +165,9 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         .get(ORIGIN)
         .and_then(|o| o.to_str().ok())
         .filter(|o| *o != "null");
+    if let (Some(origin), Some(public)) = (origin, public) {
+        return public.is_origin(origin);
+    }
     if let Some(origin) = origin {
         return origin.split_once("://").is_some_and(|(scheme, authority)| {
             matches!(scheme, "http" | "https")
@@ -212,14 +250,23 @@ fn check_fields(path: &str, body: &[u8]) -> Result<(), ConsoleError> {
 /// Server functions: POST only (405 otherwise), from the console's own origin (403), with a
 /// form-encoded body holding only the function's declared fields, each once (400). Other
 /// requests pass straight through.
-pub async fn server_functions(request: Request, next: Next) -> Response {
+pub async fn server_functions(
+    State(edge): State<Arc<Edge>>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !is_server_fn(request.uri().path()) {
         return next.run(request).await;
     }
-    let request = match check_server_fn_request(request).await {
+    let request = match check_server_fn_request(request, edge.public_origin.as_ref()).await {
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
+    if request.uri().path() == api::CreateToken::PATH
+        && no_js::is_plain_form_post(request.headers())
+    {
+        return no_js::create_token_page(request, next).await;
+    }
     let response = with_error_status(next.run(request).await).await;
     own_redirect(response)
 }
@@ -251,7 +298,10 @@ fn is_own_path(location: &str) -> bool {
         && location.bytes().all(|b| b.is_ascii_graphic())
 }
 
-async fn check_server_fn_request(request: Request) -> Result<Request, Response> {
+async fn check_server_fn_request(
+    request: Request,
+    public: Option<&PublicOrigin>,
+) -> Result<Request, Response> {
     if request.method() != Method::POST {
         let mut response = refuse(ConsoleError::MethodNotAllowed);
         response
@@ -259,7 +309,7 @@ async fn check_server_fn_request(request: Request) -> Result<Request, Response> 
             .insert(ALLOW, HeaderValue::from_static("POST"));
         return Err(response);
     }
-    if !same_origin(request.headers()) {
+    if !same_origin(request.headers(), public) {
         return Err(refuse(ConsoleError::CrossOrigin));
     }
     let (parts, body) = request.into_parts();
@@ -300,7 +350,13 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn add_security_headers(headers: &mut HeaderMap, is_asset: bool) {
+fn add_security_headers(headers: &mut HeaderMap, is_asset: bool, https: bool) {
+    if https {
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        );
+    }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -1,5 +1,9 @@
 use super::*;
 
+fn same_origin_here(headers: &HeaderMap) -> bool {
+    same_origin(headers, None)
+}
+
 fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
@@ -10,21 +14,21 @@ fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
 
 #[test]
 fn the_origin_decides_when_it_is_usable() {
-    assert!(same_origin(&headers(&[
+    assert!(same_origin_here(&headers(&[
         ("origin", "http://a:1"),
         ("host", "a:1")
     ])));
-    assert!(!same_origin(&headers(&[
+    assert!(!same_origin_here(&headers(&[
         ("origin", "http://evil:1"),
         ("sec-fetch-site", "same-origin"),
         ("host", "a:1")
     ])));
-    assert!(!same_origin(&headers(&[("origin", "http://a:1")])));
-    assert!(!same_origin(&headers(&[
+    assert!(!same_origin_here(&headers(&[("origin", "http://a:1")])));
+    assert!(!same_origin_here(&headers(&[
         ("origin", "ftp://a:1"),
         ("host", "a:1")
     ])));
-    assert!(same_origin(&headers(&[
+    assert!(same_origin_here(&headers(&[
         ("origin", "https://a:1"),
         ("host", "a:1")
     ])));
@@ -32,7 +36,7 @@ fn the_origin_decides_when_it_is_usable() {
 
 #[test]
 fn otherwise_fetch_metadata_must_say_same_origin() {
-    assert!(same_origin(&headers(&[
+    assert!(same_origin_here(&headers(&[
         ("sec-fetch-site", "same-origin"),
         ("origin", "null"),
         ("host", "a:1")
@@ -40,9 +44,9 @@ fn otherwise_fetch_metadata_must_say_same_origin() {
     for site in ["cross-site", "same-site", "none"] {
         let mut map = headers(&[("origin", "null"), ("host", "a:1")]);
         map.insert("sec-fetch-site", HeaderValue::from_static(site));
-        assert!(!same_origin(&map), "{site}");
+        assert!(!same_origin_here(&map), "{site}");
     }
-    assert!(!same_origin(&headers(&[("host", "a:1")])));
+    assert!(!same_origin_here(&headers(&[("host", "a:1")])));
 }
 
 #[test]
@@ -67,10 +71,10 @@ fn every_server_function_declares_its_fields() {
 fn a_header_given_twice_is_refused() {
     let mut map = headers(&[("origin", "http://a:1"), ("host", "a:1")]);
     map.append("host", HeaderValue::from_static("evil:1"));
-    assert!(!same_origin(&map));
+    assert!(!same_origin_here(&map));
     let mut map = headers(&[("origin", "http://a:1"), ("host", "a:1")]);
     map.append("origin", HeaderValue::from_static("http://evil:1"));
-    assert!(!same_origin(&map));
+    assert!(!same_origin_here(&map));
 }
 
 #[test]
@@ -92,4 +96,20 @@ fn redirects_stay_on_this_console() {
     ] {
         assert!(!is_own_path(other), "{other}");
     }
+}
+
+#[test]
+fn with_a_public_origin_only_that_origin_may_post() {
+    let public = PublicOrigin::parse("https://console.example.com").expect("origin");
+    let from =
+        |origin: &'static str| headers(&[("origin", origin), ("host", "console.example.com")]);
+    assert!(same_origin(
+        &from("https://console.example.com"),
+        Some(&public)
+    ));
+    assert!(!same_origin(
+        &from("http://console.example.com"),
+        Some(&public)
+    ));
+    assert!(!same_origin(&from("https://evil.example"), Some(&public)));
 }

@@ -8,6 +8,7 @@ mod changes;
 mod console;
 mod failures;
 mod operator;
+mod readiness;
 mod token_cache;
 mod token_page;
 mod tokens;
@@ -25,7 +26,7 @@ use app::backend::{FailureCounts, LocalCounts, PersonRecord, StoreError};
 use app::domain::Employment;
 
 pub use bench_data::{BenchDataError, BenchSize};
-pub use operator::{DemoOutcome, NewPerson};
+pub use operator::{DemoOutcome, NewPerson, PersonChange};
 pub use token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY as DEFAULT_TOKEN_CACHE_SIZE};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

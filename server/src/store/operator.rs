@@ -60,6 +60,16 @@ pub struct NewPerson {
     pub password_hash: Option<String>,
 }
 
+/// What `server user set` changes about a person (nothing, where empty or `None`).
+#[derive(Debug, Default)]
+pub struct PersonChange {
+    pub employment: Option<Employment>,
+    pub grant: Vec<String>,
+    pub revoke: Vec<String>,
+    pub revoke_all: bool,
+    pub clear_password: bool,
+}
+
 pub enum DemoOutcome {
     Seeded { admin_login: String },
     AlreadyPopulated,
@@ -137,33 +147,85 @@ impl Db {
         row.as_ref().map(person_from_row).transpose()
     }
 
-    pub async fn set_employment(
+    /// Applies `change` to `person` and ends every console session of theirs, with its audit
+    /// event, in one transaction. Returns how many sessions ended.
+    pub async fn change_person(
         &self,
         person: &PersonRecord,
-        employment: &Employment,
+        change: &PersonChange,
         now: DateTime<Utc>,
         actor: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
-        sqlx::query(
-            "UPDATE people SET technical = $1, employed_from = $2, employed_until = $3 WHERE id = $4",
-        )
-        .bind(flag(employment.technical))
-        .bind(employment.start.to_string())
-        .bind(employment.end.map(|d| d.to_string()))
-        .bind(person.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let details = describe(employment);
-        let target = format!("{}: {details}", person.login);
+        let mut details = Vec::new();
+        if let Some(employment) = &change.employment {
+            sqlx::query(
+                "UPDATE people SET technical = $1, employed_from = $2, employed_until = $3 WHERE id = $4",
+            )
+            .bind(flag(employment.technical))
+            .bind(employment.start.to_string())
+            .bind(employment.end.map(|d| d.to_string()))
+            .bind(person.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            details.push(describe(employment));
+        }
+        for right in &change.grant {
+            sqlx::query(
+                "INSERT INTO person_rights (person_id, right_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(person.id)
+            .bind(right.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            details.push(format!("right {right} granted"));
+        }
+        if change.revoke_all {
+            sqlx::query("DELETE FROM person_rights WHERE person_id = $1")
+                .bind(person.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            details.push("every right revoked".to_owned());
+        }
+        for right in &change.revoke {
+            sqlx::query("DELETE FROM person_rights WHERE person_id = $1 AND right_code = $2")
+                .bind(person.id)
+                .bind(right.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            details.push(format!("right {right} revoked"));
+        }
+        if change.clear_password {
+            sqlx::query("UPDATE people SET password_hash = NULL WHERE id = $1")
+                .bind(person.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            details.push("password cleared".to_owned());
+        }
+        let ended = sqlx::query("DELETE FROM console_sessions WHERE person_id = $1")
+            .bind(person.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected();
+        details.push(format!("console sessions ended: {ended}"));
+        let target = format!("{}: {}", person.login, details.join("; "));
         let audit = operator_audit(now, AuditAction::UserChanged, actor, target);
         super::audit::insert_audit(&mut *tx, &audit).await?;
         let stopped = Invalidation::Owner(person.id);
-        self.publish(&mut tx, &stopped, now.timestamp()).await?;
+        if change.employment.is_some() {
+            self.publish(&mut tx, &stopped, now.timestamp()).await?;
+        }
         tx.commit().await.map_err(db_error)?;
-        self.applied(&stopped);
-        Ok(())
+        if change.employment.is_some() {
+            self.applied(&stopped);
+        }
+        Ok(ended)
     }
 
     pub async fn set_flag(
