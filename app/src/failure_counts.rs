@@ -219,6 +219,25 @@ impl LoginThrottle {
         }
         Ok(())
     }
+
+    /// The attempt begun at `began` was never judged (the server was too busy): both counts
+    /// get it back.
+    pub async fn abandon(
+        &self,
+        login: &str,
+        ip: Option<IpAddr>,
+        began: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.counts
+            .release(Scope::LoginByName, &Self::login_key(login), began)
+            .await?;
+        if let Some(ip) = ip {
+            self.counts
+                .release(Scope::LoginByAddress, &address(ip), began)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -89,6 +89,10 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A login waits at most this many seconds for a password check, then is told to come back
+/// after as many.
+pub const PASSWORD_CHECK_WAIT_SECONDS: u64 = 2;
+
 /// Every error a server function can answer with. The HTTP status follows the variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
@@ -123,10 +127,14 @@ pub enum ConsoleError {
     UnreadableAnswer,
     #[error("Too many failed attempts; try again in {retry_after} seconds.")]
     TooManyAttempts { retry_after: u64 },
+    #[error("The server is busy checking other passwords; try again in {retry_after} seconds.")]
+    Busy { retry_after: u64 },
     #[error("Server functions only answer POST requests.")]
     MethodNotAllowed,
     #[error("The request is larger than the server accepts.")]
     TooLarge,
+    #[error("The request arrived too slowly and was dropped; send it again.")]
+    TooSlow,
     #[error("Something went wrong on the server; the error has been logged.")]
     Internal,
 }
@@ -151,9 +159,11 @@ impl ConsoleError {
             Self::BadRequest { .. } => 400,
             Self::Unavailable { .. } => 502,
             Self::TooManyAttempts { .. } => 429,
+            Self::Busy { .. } => 503,
             Self::UnreadableAnswer => 502,
             Self::MethodNotAllowed => 405,
             Self::TooLarge => 413,
+            Self::TooSlow => 408,
             Self::Internal => 500,
         }
     }

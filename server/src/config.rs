@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use app::backend::{Clock, SessionPolicy};
 
 use crate::client::TrustedProxies;
+use crate::listener::ConnectionLimits;
 use crate::origin::PublicOrigin;
 use crate::store::DEFAULT_DATABASE_URL;
 
@@ -25,6 +26,47 @@ pub struct Settings {
     pub token_cache_size: usize,
     /// Where browsers reach the console (production): see [`PublicOrigin`].
     pub public_origin: Option<PublicOrigin>,
+    pub connections: ConnectionLimits,
+    /// A request's body must arrive within this, and the whole answer within `request_timeout`.
+    pub body_read_timeout: std::time::Duration,
+    pub request_timeout: std::time::Duration,
+}
+
+/// Descriptors kept for the database pools, the logs and the files the server opens.
+const RESERVED_DESCRIPTORS: u64 = 256;
+const DEFAULT_MAX_CONNECTIONS: u64 = 4096;
+
+/// Open connections at most: `JETONS_MAX_CONNECTIONS`, below the process's descriptor limit.
+fn max_connections() -> Result<usize, String> {
+    let (soft, _) = rlimit::Resource::NOFILE
+        .get()
+        .map_err(|e| format!("cannot read the open-files limit: {e}"))?;
+    let room = soft.saturating_sub(RESERVED_DESCRIPTORS).max(1);
+    let chosen = match var("JETONS_MAX_CONNECTIONS") {
+        None => DEFAULT_MAX_CONNECTIONS.min(room),
+        Some(value) => value
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=room).contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "JETONS_MAX_CONNECTIONS={value:?} must be a number from 1 to {room}: the \
+                     process may open {soft} files (ulimit -n), {RESERVED_DESCRIPTORS} of them \
+                     kept for its own use"
+                )
+            })?,
+    };
+    usize::try_from(chosen).map_err(|_| "JETONS_MAX_CONNECTIONS is too large".to_owned())
+}
+
+/// A duration setting (see [`parse_duration`]), or its default.
+fn duration_var(name: &str, default: u64) -> Result<std::time::Duration, String> {
+    match var(name) {
+        None => Ok(std::time::Duration::from_secs(default)),
+        Some(value) => parse_duration(name, &value)
+            .and_then(|d| d.to_std().map_err(|e| format!("{name}: {e}"))),
+    }
 }
 
 /// `90s`, `30m`, `12h`: a positive number and a unit.
@@ -141,7 +183,15 @@ impl Settings {
             }
             _ => {}
         }
+        let connections = ConnectionLimits {
+            header_read: duration_var("JETONS_HEADER_READ_TIMEOUT", 10)?,
+            max_connections: max_connections()?,
+            shutdown_grace: duration_var("JETONS_SHUTDOWN_GRACE", 10)?,
+        };
         Ok(Self {
+            connections,
+            body_read_timeout: duration_var("JETONS_BODY_READ_TIMEOUT", 10)?,
+            request_timeout: duration_var("JETONS_REQUEST_TIMEOUT", 30)?,
             public_origin,
             token_cache_size,
             database_url,

@@ -9,6 +9,7 @@ mod config;
 mod form;
 mod guard;
 mod health;
+mod listener;
 mod no_js;
 mod origin;
 mod store;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::header::CACHE_CONTROL;
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -15,6 +15,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use app::backend::{Console, LoginThrottle};
 use app::{shell, App};
@@ -23,6 +24,7 @@ use crate::bearer::{ApiCaller, BearerAuth};
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::health;
+use crate::listener;
 use crate::store::Db;
 
 /// Cloned for every request: one reference count.
@@ -111,8 +113,6 @@ pub enum ServeError {
          serve the console over HTTPS"
     )]
     InsecureCookies(SocketAddr),
-    #[error("server error: {0}")]
-    Serve(#[source] std::io::Error),
 }
 
 pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
@@ -178,6 +178,10 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
             Arc::clone(&edge),
             guard::server_functions,
         ))
+        .layer((
+            RequestBodyTimeoutLayer::new(settings.body_read_timeout),
+            TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout),
+        ))
         .layer(middleware::from_fn_with_state(edge, guard::front))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(static_asset_compression())
@@ -185,13 +189,7 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
 
     println!("Jetons console listening on http://{local}");
     tracing::info!(%local, secure_cookies, "listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(ServeError::Serve)?;
+    listener::serve(listener, app, settings.connections, shutdown_signal()).await;
     db.close().await;
     Ok(())
 }

@@ -260,6 +260,17 @@ impl TestServer {
 }
 
 impl TestServer {
+    /// The server's resident memory now (Linux: `VmRSS`), in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.split_whitespace().next()?.parse().ok())
+            .expect("VmRSS")
+    }
+
     /// Sends SIGTERM and waits at most `bound` for the process to end; its exit status, or
     /// `None` if it was still running.
     pub fn terminate(&mut self, bound: Duration) -> Option<std::process::ExitStatus> {

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::Login;
-use crate::model::ConsoleError;
+use crate::model::{ConsoleError, PASSWORD_CHECK_WAIT_SECONDS};
 
 const THROTTLED: &str = "Too many failed attempts: wait a minute before trying again.";
 
@@ -25,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
                     "The server could not be reached; try again.".to_owned()
                 }
                 ConsoleError::TooManyAttempts { .. } => THROTTLED.to_owned(),
-                ConsoleError::NotEmployed => error.to_string(),
+                ConsoleError::NotEmployed | ConsoleError::Busy { .. } => error.to_string(),
                 _ => ConsoleError::InvalidCredentials.to_string(),
             });
         failed_in_page.or_else(|| {
@@ -35,6 +35,10 @@ pub fn LoginPage() -> impl IntoView {
                 .map(|reason| match reason.as_str() {
                     "throttled" => THROTTLED.to_owned(),
                     "not_employed" => ConsoleError::NotEmployed.to_string(),
+                    "busy" => ConsoleError::Busy {
+                        retry_after: PASSWORD_CHECK_WAIT_SECONDS,
+                    }
+                    .to_string(),
                     _ => ConsoleError::InvalidCredentials.to_string(),
                 })
         })

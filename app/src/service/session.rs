@@ -10,13 +10,51 @@ use super::{audit, client_ip, console, cookie_value, internal, request_parts, re
 use crate::backend::{Console, Credentials, PersonRecord};
 use crate::domain::password;
 use crate::domain::token::{sha256_hex, to_hex};
-use crate::model::{AuditAction, ConsoleError};
+use crate::model::{AuditAction, ConsoleError, PASSWORD_CHECK_WAIT_SECONDS};
 
 pub const HOME: &str = "/security/api-tokens";
 /// Where the login target is written in the audit log.
 const CONSOLE_TARGET: &str = "Administration console";
 
-static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// argon2id costs ~19 MiB and tens of ms per check: at most this many run at once, each in
+/// memory kept for the next one.
+const PASSWORD_CHECKS_AT_ONCE: usize = 2;
+static PASSWORD_CHECKS: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(PASSWORD_CHECKS_AT_ONCE);
+static CHECK_MEMORY: std::sync::Mutex<Vec<password::CheckMemory>> =
+    std::sync::Mutex::new(Vec::new());
+/// A login waits at most this long for a password check; then it is told to come back.
+const PASSWORD_CHECK_WAIT: std::time::Duration =
+    std::time::Duration::from_secs(PASSWORD_CHECK_WAIT_SECONDS);
+
+/// Checks `password` against `stored` when a check slot frees up within
+/// [`PASSWORD_CHECK_WAIT`]; `None` when none did.
+async fn check_password(stored: Option<String>, password: String) -> Option<bool> {
+    let permit = tokio::time::timeout(PASSWORD_CHECK_WAIT, PASSWORD_CHECKS.acquire())
+        .await
+        .ok()?
+        .ok()?;
+    let take = || {
+        CHECK_MEMORY
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default()
+    };
+    let mut memory = take();
+    let checked = tokio::task::spawn_blocking(move || {
+        let verified = password::verify_password_in(&mut memory, stored.as_deref(), &password);
+        (verified, memory)
+    })
+    .await;
+    drop(permit);
+    let (verified, memory) = checked.ok()?;
+    CHECK_MEMORY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(memory);
+    Some(verified)
+}
 
 /// The session cookie's name: `__Host-` tells browsers it is Secure, host-only and for `/`.
 fn session_cookie_name(console: &Console) -> &'static str {
@@ -77,6 +115,7 @@ fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
         let reason = match error {
             ConsoleError::TooManyAttempts { .. } => "throttled",
             ConsoleError::NotEmployed => "not_employed",
+            ConsoleError::Busy { .. } => "busy",
             _ => "1",
         };
         leptos_axum::redirect(&format!("/login?failed={reason}"));
@@ -127,20 +166,19 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let credentials = credentials(&console, login).await?;
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let attempted = audit_actor(credentials.as_ref());
-    let password = password.to_owned();
-    // argon2id costs ~19 MiB and tens of ms per check: bound how many run at once.
-    let permit = respond(
-        PASSWORD_CHECKS
-            .acquire()
-            .await
-            .map_err(|_| ConsoleError::Internal),
-    )?;
-    let verified = tokio::task::spawn_blocking(move || {
-        password::verify_password(stored.as_deref(), &password)
-    })
-    .await
-    .unwrap_or(false);
-    drop(permit);
+    let Some(verified) = check_password(stored, password.to_owned()).await else {
+        respond(
+            console
+                .login_throttle
+                .abandon(login, ip, began)
+                .await
+                .map_err(internal),
+        )?;
+        tracing::warn!("console login refused: every password check slot is busy");
+        let retry_after = PASSWORD_CHECK_WAIT.as_secs();
+        set_header(header::RETRY_AFTER, &retry_after.to_string());
+        return refuse(ConsoleError::Busy { retry_after });
+    };
     let person = match (verified, credentials) {
         (true, Some(credentials))
             if super::may_use_console(&console, &credentials.person).is_ok() =>

@@ -313,8 +313,10 @@ async fn check_server_fn_request(
         return Err(refuse(ConsoleError::CrossOrigin));
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return Err(refuse(ConsoleError::TooLarge));
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(error) if is_timeout(&error) => return Err(refuse(ConsoleError::TooSlow)),
+        Err(_) => return Err(refuse(ConsoleError::TooLarge)),
     };
     let mut content_types = parts.headers.get_all(CONTENT_TYPE).iter();
     let form = match (content_types.next(), content_types.next()) {
@@ -331,6 +333,18 @@ async fn check_server_fn_request(
     }
     check_fields(parts.uri.path(), &bytes).map_err(refuse)?;
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Whether reading a body failed because it arrived too slowly.
+fn is_timeout(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// A server function that failed before its body ran (bad arguments) answers 500 in Leptos;
