@@ -231,64 +231,12 @@ async fn parallel_first_calls_with_a_valid_token_are_one_lookup_not_many_guesses
     }
 }
 
-/// A TCP relay to PostgreSQL that the test can cut and restore.
-struct Relay {
-    addr: std::net::SocketAddr,
-    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
-}
-
-impl Relay {
-    async fn to(upstream: String) -> Self {
-        use std::sync::atomic::Ordering;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let cut = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let links = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (flag, list) = (cut.clone(), links.clone());
-        tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                if flag.load(Ordering::SeqCst) {
-                    continue; // dropped: the connection is refused
-                }
-                let upstream = upstream.clone();
-                let link = tokio::spawn(async move {
-                    if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    }
-                });
-                list.lock().expect("links").push(link.abort_handle());
-            }
-        });
-        Self { addr, cut, links }
-    }
-
-    fn cut(&self) {
-        self.cut.store(true, std::sync::atomic::Ordering::SeqCst);
-        for link in self.links.lock().expect("links").drain(..) {
-            link.abort();
-        }
-    }
-
-    fn restore(&self) {
-        self.cut.store(false, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 // Several workers: the relay keeps running while the test waits for the server synchronously.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_cannot_hear_changes_stops_trusting_its_cache() {
     let db = TestDb::postgres();
     db.seed();
-    let (authority, _) = db
-        .url
-        .split_once('@')
-        .and_then(|(_, rest)| rest.split_once('/'))
-        .expect("postgres://user@host:port/…");
-    let relay = Relay::to(authority.to_owned()).await;
-    let through_relay = db.url.replacen(authority, &relay.addr.to_string(), 1);
+    let (relay, through_relay) = support::relay::Relay::in_front_of(&db).await;
     let server = TestServer::start_with(&db, &[("DATABASE_URL", &through_relay)]);
     let admin = server.login(ADMIN).await;
     let (token, _) = server

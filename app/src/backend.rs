@@ -20,8 +20,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A store failure. Its text goes to the server log, never to the caller.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The database cannot be reached now (down, unreachable, or no connection freed up in
+    /// time): worth trying again soon.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Failed(String),
+}
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

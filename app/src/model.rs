@@ -89,6 +89,9 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Seconds to wait before trying again when the database cannot be reached.
+pub const DATABASE_RETRY_SECONDS: u64 = 5;
+
 /// A login waits at most this many seconds for a password check, then is told to come back
 /// after as many.
 pub const PASSWORD_CHECK_WAIT_SECONDS: u64 = 2;
@@ -135,6 +138,8 @@ pub enum ConsoleError {
     TooLarge,
     #[error("The request arrived too slowly and was dropped; send it again.")]
     TooSlow,
+    #[error("The database cannot be reached right now; try again in {retry_after} seconds.")]
+    DatabaseUnavailable { retry_after: u64 },
     #[error("Something went wrong on the server; the error has been logged.")]
     Internal,
 }
@@ -149,6 +154,16 @@ impl ConsoleError {
         }
     }
 
+    /// Seconds to wait before trying again, for the errors that pass.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts { retry_after }
+            | Self::Busy { retry_after }
+            | Self::DatabaseUnavailable { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Self::NotLoggedIn | Self::InvalidCredentials => 401,
@@ -159,7 +174,7 @@ impl ConsoleError {
             Self::BadRequest { .. } => 400,
             Self::Unavailable { .. } => 502,
             Self::TooManyAttempts { .. } => 429,
-            Self::Busy { .. } => 503,
+            Self::Busy { .. } | Self::DatabaseUnavailable { .. } => 503,
             Self::UnreadableAnswer => 502,
             Self::MethodNotAllowed => 405,
             Self::TooLarge => 413,

@@ -4,6 +4,7 @@
 
 mod db;
 mod http;
+pub mod relay;
 pub use db::TestDb;
 // Each test binary uses its own share of these.
 #[allow(unused_imports)]
@@ -260,6 +261,30 @@ impl TestServer {
 }
 
 impl TestServer {
+    /// Every row of the tokens table, newest first, following "next" from the first page.
+    pub async fn every_token(&self, client: &reqwest::Client) -> Vec<Value> {
+        let mut rows = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let query: Vec<(&str, &str)> = after.iter().map(|a| ("after", a.as_str())).collect();
+            let page = self.token_page(client, &query).await;
+            rows.extend(page["rows"].as_array().cloned().unwrap_or_default());
+            match page["next"].as_object() {
+                Some(next) => {
+                    let value = next["value"].as_str().unwrap_or_default();
+                    after = Some(format!("{}.{value}", next["id"]));
+                }
+                None => return rows,
+            }
+        }
+    }
+
+    /// Kills the server at once (SIGKILL): no shutdown of any kind.
+    pub fn kill_now(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// The server's resident memory now (Linux: `VmRSS`), in KiB.
     pub fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))

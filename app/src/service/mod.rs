@@ -12,7 +12,7 @@ pub use table::{eligible_users, list_tokens};
 
 use std::net::IpAddr;
 
-use axum::http::{header, request::Parts, HeaderMap, StatusCode};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
@@ -24,6 +24,7 @@ use crate::backend::{
 use crate::domain::{rules, TokenName, TokenSecret, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{
     AdminInfo, AuditAction, ConsoleError, CreatedToken, Field, FieldError, TokenRow, TokenStatus,
+    DATABASE_RETRY_SECONDS,
 };
 
 /// The page's Content-Security-Policy: only this origin's script and WASM, plus the inline
@@ -45,7 +46,7 @@ pub fn send_content_security_policy() {
         );
         return;
     };
-    if let Ok(value) = axum::http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -57,6 +58,9 @@ pub fn respond<T>(result: Result<T, ConsoleError>) -> Result<T, ConsoleError> {
             response.set_status(
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             );
+            if let Some(seconds) = error.retry_after() {
+                response.insert_header(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
         }
     }
     result
@@ -71,7 +75,12 @@ pub(crate) fn console() -> Result<Console, ConsoleError> {
 
 pub(crate) fn internal(error: StoreError) -> ConsoleError {
     tracing::error!(%error, "store failure");
-    ConsoleError::Internal
+    match error {
+        StoreError::Unavailable(_) => ConsoleError::DatabaseUnavailable {
+            retry_after: DATABASE_RETRY_SECONDS,
+        },
+        StoreError::Failed(_) => ConsoleError::Internal,
+    }
 }
 
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -286,7 +295,11 @@ pub async fn create_token(
         .token(id)
         .await
         .map_err(internal)?
-        .ok_or_else(|| internal(StoreError(format!("token {id} vanished after insert"))))?;
+        .ok_or_else(|| {
+            internal(StoreError::Failed(format!(
+                "token {id} vanished after insert"
+            )))
+        })?;
     tracing::info!(token_id = id, owner = %owner.login, by = %admin.person.login, "API token created");
     Ok(CreatedToken {
         token: secret.into_exposed(),

@@ -18,6 +18,7 @@ use chrono_tz::Tz;
 use app::backend::{ClientAddr, Clock, Throttle};
 use app::domain::{self, rules, AuthorizationError, TokenHash, TokenSecret};
 use app::failure_counts::{FailureCounts, Scope, BEARER_FAILURES_PER_MINUTE};
+use app::model::DATABASE_RETRY_SECONDS;
 use app::throttle::address_key;
 
 use crate::store::{CachedToken, Db};
@@ -353,7 +354,12 @@ impl IntoResponse for BearerError {
         response
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Self::TooManyFailures(seconds) = self {
+        let retry_after = match self {
+            Self::TooManyFailures(seconds) => Some(seconds),
+            Self::Unavailable => Some(DATABASE_RETRY_SECONDS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(seconds));

@@ -50,7 +50,7 @@ impl Db {
             .map(|row| {
                 let code: String = row.try_get("action").map_err(db_error)?;
                 let action = AuditAction::from_code(&code).ok_or_else(|| {
-                    app::backend::StoreError(format!("unknown audit action {code:?}"))
+                    app::backend::StoreError::Failed(format!("unknown audit action {code:?}"))
                 })?;
                 Ok(StoredAudit {
                     id: row.try_get("id").map_err(db_error)?,

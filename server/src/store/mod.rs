@@ -52,6 +52,9 @@ pub struct Db {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/jetons.db";
+/// A request waits at most this long for a database connection: with the database gone, the
+/// console and the API answer 503 within it, not after sqlx's default 30 s.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Db {
     /// Connects and applies the embedded migrations.
@@ -62,7 +65,7 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            return Err(StoreError(
+            return Err(StoreError::Failed(
                 "DATABASE_URL must start with sqlite: or postgres:".into(),
             ));
         };
@@ -72,6 +75,7 @@ impl Db {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -87,7 +91,7 @@ impl Db {
             })
             .connect(&url)
             .await
-            .map_err(|e| StoreError(format!("cannot open the database: {e}")))?;
+            .map_err(|e| StoreError::Failed(format!("cannot open the database: {e}")))?;
         if backend == Backend::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
@@ -101,7 +105,7 @@ impl Db {
         migrator
             .run(&pool)
             .await
-            .map_err(|e| StoreError(format!("cannot migrate the database: {e}")))?;
+            .map_err(|e| StoreError::Failed(format!("cannot migrate the database: {e}")))?;
         let channel = match backend {
             Backend::Postgres => {
                 let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
@@ -167,7 +171,7 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
-        return Err(StoreError(
+        return Err(StoreError::Failed(
             "an in-memory SQLite database would give each connection its own data; use a file"
                 .into(),
         ));
@@ -175,7 +179,7 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
             std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError(format!(
+                StoreError::Failed(format!(
                     "cannot create the folder {}: {e}",
                     parent.display()
                 ))
@@ -193,7 +197,20 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
 }
 
 pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
-    StoreError(format!("database error: {error}"))
+    let unreachable = match &error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL: connection exceptions (08…), shutting down or restarting (57P0…).
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P0")),
+        _ => false,
+    };
+    if unreachable {
+        StoreError::Unavailable(error.to_string())
+    } else {
+        StoreError::Failed(format!("database error: {error}"))
+    }
 }
 
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -202,12 +219,12 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 pub(crate) fn to_instant(seconds: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp(seconds, 0)
-        .ok_or_else(|| StoreError(format!("stored instant out of range: {seconds}")))
+        .ok_or_else(|| StoreError::Failed(format!("stored instant out of range: {seconds}")))
 }
 
 pub(crate) fn to_date(text: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::from_str(text)
-        .map_err(|e| StoreError(format!("stored date {text:?} is invalid: {e}")))
+        .map_err(|e| StoreError::Failed(format!("stored date {text:?} is invalid: {e}")))
 }
 
 pub(crate) fn flag(value: bool) -> i64 {
