@@ -30,6 +30,8 @@ pub struct Settings {
     /// A request's body must arrive within this, and the whole answer within `request_timeout`.
     pub body_read_timeout: std::time::Duration,
     pub request_timeout: std::time::Duration,
+    /// Where `/metrics` is served (Prometheus), apart from the console; none without it.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 /// Descriptors kept for the database pools, the logs and the files the server opens.
@@ -188,7 +190,15 @@ impl Settings {
             max_connections: max_connections()?,
             shutdown_grace: duration_var("JETONS_SHUTDOWN_GRACE", 10)?,
         };
+        let metrics_addr = var("JETONS_METRICS_ADDR")
+            .map(|value| {
+                value.trim().parse().map_err(|_| {
+                    format!("JETONS_METRICS_ADDR={value:?} must be an address and port, such as 127.0.0.1:9100")
+                })
+            })
+            .transpose()?;
         Ok(Self {
+            metrics_addr,
             connections,
             body_read_timeout: duration_var("JETONS_BODY_READ_TIMEOUT", 10)?,
             request_timeout: duration_var("JETONS_REQUEST_TIMEOUT", 30)?,

@@ -3,13 +3,14 @@
 
 use axum::body::to_bytes;
 use axum::extract::Request;
-use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::header::{ACCEPT, CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use app::created_page;
 use app::model::{ConsoleError, CreatedToken};
+use app::token_query::TOKENS_PATH;
 
 use crate::guard::MAX_BODY_BYTES;
 
@@ -59,4 +60,31 @@ pub async fn create_token_page(mut request: Request, next: Next) -> Response {
         page,
     )
         .into_response()
+}
+
+/// Where a server function sends a browser after a plain form post: only to this console's
+/// own pages. Leptos sends it back to the `Referer`, which the client wrote.
+pub fn own_redirect(mut response: Response) -> Response {
+    let Some(location) = response.headers().get(LOCATION) else {
+        return response;
+    };
+    let own = location
+        .to_str()
+        .ok()
+        .filter(|path| is_own_path(path))
+        .map(str::to_owned);
+    let target = own.unwrap_or_else(|| TOKENS_PATH.to_owned());
+    if let Ok(value) = HeaderValue::from_str(&target) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// A path on this server: `/…`, not `//host…` nor `/\host…` (which browsers read as another
+/// host), nothing that is not printable ASCII.
+pub fn is_own_path(location: &str) -> bool {
+    location.starts_with('/')
+        && !location.starts_with("//")
+        && !location.starts_with("/\\")
+        && location.bytes().all(|b| b.is_ascii_graphic())
 }

@@ -25,6 +25,7 @@ use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::health;
 use crate::listener;
+use crate::metrics;
 use crate::store::Db;
 
 /// Cloned for every request: one reference count.
@@ -113,6 +114,8 @@ pub enum ServeError {
          serve the console over HTTPS"
     )]
     InsecureCookies(SocketAddr),
+    #[error(transparent)]
+    Metrics(metrics::MetricsError),
 }
 
 pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
@@ -146,9 +149,16 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
         bearer: Arc::new(BearerAuth::new(db.clone(), settings.clock, settings.zone)),
         db: db.clone(),
     }));
+    if let Some(addr) = settings.metrics_addr {
+        let serving = metrics::serve(addr, db.clone(), settings.connections)
+            .await
+            .map_err(ServeError::Metrics)?;
+        println!("Metrics at http://{serving}{}", metrics::METRICS_PATH);
+    }
     let edge = Arc::new(guard::Edge {
         proxies: settings.trusted_proxies.clone(),
         public_origin: settings.public_origin.clone(),
+        metrics: settings.metrics_addr.is_some(),
     });
     if edge.public_origin.is_none() && !local.ip().is_loopback() {
         tracing::warn!(

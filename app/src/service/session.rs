@@ -16,6 +16,11 @@ pub const HOME: &str = "/security/api-tokens";
 /// Where the login target is written in the audit log.
 const CONSOLE_TARGET: &str = "Administration console";
 
+/// How logins end, as counted for the metrics (fixed words only).
+fn count_login(outcome: &'static str) {
+    metrics::counter!("jetons_login_outcomes_total", "outcome" => outcome).increment(1);
+}
+
 /// argon2id costs ~19 MiB and tens of ms per check: at most this many run at once, each in
 /// memory kept for the next one.
 const PASSWORD_CHECKS_AT_ONCE: usize = 2;
@@ -155,6 +160,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     if let Err(blocked) = admitted {
         let retry_after = blocked.retry_after;
         tracing::info!(retry_after, "console login refused: too many failures");
+        count_login("throttled");
         if blocked.first {
             let actor = audit_actor(credentials(&console, login).await?.as_ref());
             let event = audit(&console, AuditAction::LoginThrottled, actor, CONSOLE_TARGET);
@@ -175,6 +181,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
                 .map_err(internal),
         )?;
         tracing::warn!("console login refused: every password check slot is busy");
+        count_login("busy");
         let retry_after = PASSWORD_CHECK_WAIT.as_secs();
         set_header(header::RETRY_AFTER, &retry_after.to_string());
         return refuse(ConsoleError::Busy { retry_after });
@@ -187,6 +194,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         }
         (true, Some(credentials)) => {
             tracing::info!("console login refused: not working in the company today");
+            count_login("not_employed");
             let event = audit(
                 &console,
                 AuditAction::LoginFailed,
@@ -198,6 +206,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         }
         _ => {
             tracing::info!("console login failed");
+            count_login("failed");
             let event = audit(
                 &console,
                 AuditAction::LoginFailed,
@@ -241,6 +250,8 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
             .map_err(internal),
     )?;
     tracing::info!(login = %person.login, "console login succeeded");
+    count_login("succeeded");
+    metrics::counter!("jetons_sessions_opened_total").increment(1);
     set_header(
         header::SET_COOKIE,
         &session_cookie(&console, &session, console.sessions.lifetime.num_seconds()),

@@ -21,6 +21,7 @@ use app::failure_counts::{FailureCounts, Scope, BEARER_FAILURES_PER_MINUTE};
 use app::model::DATABASE_RETRY_SECONDS;
 use app::throttle::address_key;
 
+use crate::metrics;
 use crate::store::{CachedToken, Db};
 use flight::{Flight, FlightKey, Inflight};
 
@@ -97,6 +98,21 @@ pub enum BearerError {
     /// Too many refused attempts from this address: seconds to wait.
     TooManyFailures(u64),
     Unavailable,
+}
+
+impl BearerError {
+    /// The metrics' word for this refusal; `invalid_token` names an `InvalidToken` (refused by
+    /// its checksum before any lookup, or unknown after one).
+    fn outcome(&self, invalid_token: &'static str) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::InvalidRequest(_) => "malformed",
+            Self::InvalidToken(_) => invalid_token,
+            Self::Unusable(_) => "unusable",
+            Self::TooManyFailures(_) => "throttled",
+            Self::Unavailable => "unavailable",
+        }
+    }
 }
 
 /// Reads the one bearer token of a request. Pure: no I/O.
@@ -288,18 +304,28 @@ where
         let client = ClientAddr::of(&parts.extensions);
         let now = auth.clock.now();
         if let Some(ip) = client {
-            auth.failures
-                .check(&address_key(ip), now)
-                .map_err(|blocked| BearerError::TooManyFailures(blocked.retry_after))?;
+            if let Err(blocked) = auth.failures.check(&address_key(ip), now) {
+                let refused = BearerError::TooManyFailures(blocked.retry_after);
+                metrics::record_bearer(refused.outcome("throttled"));
+                return Err(refused);
+            }
         }
         match parse_authorization(&parts.headers) {
-            Ok(secret) => auth.authenticate(&secret, client).await,
+            Ok(secret) => {
+                let result = auth.authenticate(&secret, client).await;
+                metrics::record_bearer(match &result {
+                    Ok(_) => "valid",
+                    Err(error) => error.outcome("unknown"),
+                });
+                result
+            }
             Err(error) => {
                 if let (BearerError::InvalidRequest(_) | BearerError::InvalidToken(_), Some(ip)) =
                     (&error, client)
                 {
                     auth.failures.fail(address_key(ip), now);
                 }
+                metrics::record_bearer(error.outcome("checksum"));
                 Err(error)
             }
         }

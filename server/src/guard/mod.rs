@@ -4,12 +4,15 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use tracing::Instrument;
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, LOCATION,
-    ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN,
+    REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -19,13 +22,14 @@ use server_fn::ServerFn;
 
 use app::api;
 use app::model::ConsoleError;
-use app::token_query::TOKENS_PATH;
 
 use crate::client::{self, TrustedProxies};
 use crate::form;
 use crate::health::{HEALTH_PATH, READY_PATH};
+use crate::metrics;
 use crate::no_js;
 use crate::origin::PublicOrigin;
+use crate::request_id;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -103,18 +107,24 @@ fn size_refusal(request: &Request) -> Option<Response> {
 pub struct Edge {
     pub proxies: TrustedProxies,
     pub public_origin: Option<PublicOrigin>,
+    /// Whether requests are counted (`JETONS_METRICS_ADDR` is set).
+    pub metrics: bool,
 }
 
 /// In front of everything, in one layer (every API call pays for it): size limits, the host
 /// asked for, the client's address, and the security headers on the way out.
 pub async fn front(State(edge): State<Arc<Edge>>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let class = metrics::route_class(request.uri().path());
     let is_asset = request.uri().path().starts_with("/pkg/");
+    let id = request_id::for_request(&edge.proxies, &request);
     let refusal = size_refusal(&request).or_else(|| misdirected(&edge, &request));
     let mut response = match refusal {
         Some(refusal) => refusal,
         None => {
             client::identify(&edge.proxies, &mut request);
-            next.run(request).await
+            let span = tracing::info_span!("request", id = %id);
+            next.run(request).instrument(span).await
         }
     };
     let https = edge
@@ -122,6 +132,12 @@ pub async fn front(State(edge): State<Arc<Edge>>, mut request: Request, next: Ne
         .as_ref()
         .is_some_and(PublicOrigin::is_https);
     add_security_headers(response.headers_mut(), is_asset, https);
+    if let Ok(id) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(request_id::REQUEST_ID, id);
+    }
+    if edge.metrics {
+        metrics::record_request(class, response.status().as_u16(), started.elapsed());
+    }
     response
 }
 
@@ -268,34 +284,7 @@ pub async fn server_functions(
         return no_js::create_token_page(request, next).await;
     }
     let response = with_error_status(next.run(request).await).await;
-    own_redirect(response)
-}
-
-/// Where a server function sends a browser after a plain form post: only to this console's
-/// own pages. Leptos sends it back to the `Referer`, which the client wrote.
-fn own_redirect(mut response: Response) -> Response {
-    let Some(location) = response.headers().get(LOCATION) else {
-        return response;
-    };
-    let own = location
-        .to_str()
-        .ok()
-        .filter(|path| is_own_path(path))
-        .map(str::to_owned);
-    let target = own.unwrap_or_else(|| TOKENS_PATH.to_owned());
-    if let Ok(value) = HeaderValue::from_str(&target) {
-        response.headers_mut().insert(LOCATION, value);
-    }
-    response
-}
-
-/// A path on this server: `/…`, not `//host…` nor `/\host…` (which browsers read as another
-/// host), nothing that is not printable ASCII.
-fn is_own_path(location: &str) -> bool {
-    location.starts_with('/')
-        && !location.starts_with("//")
-        && !location.starts_with("/\\")
-        && location.bytes().all(|b| b.is_ascii_graphic())
+    no_js::own_redirect(response)
 }
 
 async fn check_server_fn_request(

@@ -84,7 +84,7 @@ fn redirects_stay_on_this_console() {
         "/security/api-tokens?q=x&sort=name",
         "/login",
     ] {
-        assert!(is_own_path(own), "{own}");
+        assert!(crate::no_js::is_own_path(own), "{own}");
     }
     for other in [
         "https://evil.example/",
@@ -94,7 +94,7 @@ fn redirects_stay_on_this_console() {
         "/a b",
         "",
     ] {
-        assert!(!is_own_path(other), "{other}");
+        assert!(!crate::no_js::is_own_path(other), "{other}");
     }
 }
 

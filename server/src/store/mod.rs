@@ -130,6 +130,11 @@ impl Db {
         self.backend
     }
 
+    /// Connections the pool holds, and how many of them are idle.
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Where refused attempts are counted: in the database every instance uses (PostgreSQL),
     /// or in this process (SQLite: one server).
     pub fn failure_counts(&self) -> Arc<dyn FailureCounts> {
