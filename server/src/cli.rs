@@ -135,14 +135,22 @@ fn date_arg(flag: &str, value: &str) -> Result<NaiveDate, String> {
     parse_date(value).map_err(|_| format!("{flag} {value:?}: expected a date as YYYY-MM-DD"))
 }
 
-fn check_rights(flag: &str, codes: &[String]) -> Result<(), String> {
+#[derive(Debug, thiserror::Error)]
+#[error("{flag} {code:?}: a right code is six digits, such as 090201")]
+pub struct RightCodeError {
+    flag: &'static str,
+    code: String,
+}
+
+fn check_rights(flag: &'static str, codes: &[String]) -> Result<(), RightCodeError> {
     match codes
         .iter()
         .find(|code| code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()))
     {
-        Some(code) => Err(format!(
-            "{flag} {code:?}: a right code is six digits, such as 090201"
-        )),
+        Some(code) => Err(RightCodeError {
+            flag,
+            code: code.clone(),
+        }),
         None => Ok(()),
     }
 }
@@ -178,7 +186,7 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
     if employed_until.is_some_and(|until| until < employed_from) {
         return Err("--employed-until is before --employed-from".into());
     }
-    check_rights("--right", &args.rights)?;
+    check_rights("--right", &args.rights).map_err(|e| e.to_string())?;
     let password_hash = if args.password_stdin {
         let mut password = String::new();
         std::io::stdin()
@@ -220,8 +228,8 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
                 .into(),
         );
     }
-    check_rights("--right", &args.grant)?;
-    check_rights("--revoke-right", &args.revoke)?;
+    check_rights("--right", &args.grant).map_err(|e| e.to_string())?;
+    check_rights("--revoke-right", &args.revoke).map_err(|e| e.to_string())?;
     let login = args.login.trim();
     let person = db
         .person_by_login(login)

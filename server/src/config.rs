@@ -38,11 +38,32 @@ pub struct Settings {
 const RESERVED_DESCRIPTORS: u64 = 256;
 const DEFAULT_MAX_CONNECTIONS: u64 = 4096;
 
+/// A setting that cannot be used as given.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingError {
+    #[error("{name}={value:?} must be a duration such as 90s, 30m or 12h (at most a year)")]
+    Duration { name: &'static str, value: String },
+    #[error("cannot read the open-files limit (ulimit -n): {0}")]
+    OpenFilesLimit(#[source] std::io::Error),
+    #[error(
+        "JETONS_MAX_CONNECTIONS={value:?} must be a number from 1 to {room}: the process may \
+         open {soft} files (ulimit -n), {RESERVED_DESCRIPTORS} of them kept for its own use"
+    )]
+    MaxConnections { value: String, room: u64, soft: u64 },
+}
+
+/// `from_env` still speaks in messages.
+impl From<SettingError> for String {
+    fn from(error: SettingError) -> Self {
+        error.to_string()
+    }
+}
+
 /// Open connections at most: `JETONS_MAX_CONNECTIONS`, below the process's descriptor limit.
-fn max_connections() -> Result<usize, String> {
+fn max_connections() -> Result<usize, SettingError> {
     let (soft, _) = rlimit::Resource::NOFILE
         .get()
-        .map_err(|e| format!("cannot read the open-files limit: {e}"))?;
+        .map_err(SettingError::OpenFilesLimit)?;
     let room = soft.saturating_sub(RESERVED_DESCRIPTORS).max(1);
     let chosen = match var("JETONS_MAX_CONNECTIONS") {
         None => DEFAULT_MAX_CONNECTIONS.min(room),
@@ -51,28 +72,24 @@ fn max_connections() -> Result<usize, String> {
             .parse::<u64>()
             .ok()
             .filter(|n| (1..=room).contains(n))
-            .ok_or_else(|| {
-                format!(
-                    "JETONS_MAX_CONNECTIONS={value:?} must be a number from 1 to {room}: the \
-                     process may open {soft} files (ulimit -n), {RESERVED_DESCRIPTORS} of them \
-                     kept for its own use"
-                )
-            })?,
+            .ok_or(SettingError::MaxConnections { value, room, soft })?,
     };
-    usize::try_from(chosen).map_err(|_| "JETONS_MAX_CONNECTIONS is too large".to_owned())
+    // `room` came from a u64 limit; on a 32-bit target, as many as a usize holds.
+    Ok(usize::try_from(chosen).unwrap_or(usize::MAX))
 }
 
 /// A duration setting (see [`parse_duration`]), or its default.
-fn duration_var(name: &str, default: u64) -> Result<std::time::Duration, String> {
+fn duration_var(name: &'static str, default: u64) -> Result<std::time::Duration, SettingError> {
     match var(name) {
         None => Ok(std::time::Duration::from_secs(default)),
-        Some(value) => parse_duration(name, &value)
-            .and_then(|d| d.to_std().map_err(|e| format!("{name}: {e}"))),
+        Some(value) => parse_duration(name, &value)?
+            .to_std()
+            .map_err(|_| SettingError::Duration { name, value }),
     }
 }
 
 /// `90s`, `30m`, `12h`: a positive number and a unit.
-fn parse_duration(name: &str, value: &str) -> Result<chrono::Duration, String> {
+fn parse_duration(name: &'static str, value: &str) -> Result<chrono::Duration, SettingError> {
     let value = value.trim();
     let unit_seconds = |unit: char| match unit {
         's' => Some(1),
@@ -88,8 +105,9 @@ fn parse_duration(name: &str, value: &str) -> Result<chrono::Duration, String> {
         .and_then(|(number, unit)| number.checked_mul(unit))
         .filter(|seconds| *seconds <= 366 * 24 * 3600)
         .map(chrono::Duration::seconds)
-        .ok_or_else(|| {
-            format!("{name}={value:?} must be a duration such as 90s, 30m or 12h (at most a year)")
+        .ok_or_else(|| SettingError::Duration {
+            name,
+            value: value.to_owned(),
         })
 }
 

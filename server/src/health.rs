@@ -1,9 +1,10 @@
 //! `GET /healthz` (the process answers; no I/O) and `GET /readyz` (this instance can serve:
 //! the database answers and holds every migration this binary carries), for load balancers
-//! and orchestrators. Unauthenticated, cheap, and not logged per call.
+//! and orchestrators. Unauthenticated, cheap, and not logged per call (`no-store`, like every
+//! answer, comes from the front layer).
 
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, RETRY_AFTER};
+use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,25 +16,17 @@ pub const READY_PATH: &str = "/readyz";
 /// Seconds a client waits before asking again when not ready.
 const RETRY_SECONDS: u32 = 5;
 
-fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 pub async fn healthz() -> Response {
-    no_store(Json(serde_json::json!({ "status": "alive" })).into_response())
+    Json(serde_json::json!({ "status": "alive" })).into_response()
 }
 
 pub async fn readyz(State(db): State<Db>) -> Response {
     match db.readiness().await {
-        Ok(()) => no_store(Json(serde_json::json!({ "status": "ready" })).into_response()),
+        Ok(()) => Json(serde_json::json!({ "status": "ready" })).into_response(),
         Err(reason) => {
             tracing::warn!(error = %reason, "not ready");
             let body = serde_json::json!({ "status": "not ready", "reason": reason.to_string() });
-            let mut response =
-                no_store((StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response());
+            let mut response = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(RETRY_SECONDS));

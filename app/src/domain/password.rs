@@ -70,14 +70,13 @@ pub fn verify_password_in(memory: &mut CheckMemory, stored: Option<&str>, passwo
     matches(memory, hash, password).unwrap_or(false) && real
 }
 
-/// [`verify_password_in`] with memory of its own.
-pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
-    verify_password_in(&mut CheckMemory::default(), stored, password)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn verify_password(stored: Option<&str>, password: &str) -> bool {
+        verify_password_in(&mut CheckMemory::default(), stored, password)
+    }
 
     #[test]
     fn hashes_are_argon2id_and_verify_only_the_right_password() {

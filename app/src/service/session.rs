@@ -117,6 +117,9 @@ fn accepts_html() -> bool {
 /// A refused login. A plain HTML form post (before WASM loads) is sent back to the form.
 fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
     if accepts_html() {
+        if let Some(seconds) = error.retry_after() {
+            set_header(header::RETRY_AFTER, &seconds.to_string());
+        }
         let reason = match error {
             ConsoleError::TooManyAttempts { .. } => "throttled",
             ConsoleError::NotEmployed => "not_employed",
@@ -166,7 +169,6 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
             let event = audit(&console, AuditAction::LoginThrottled, actor, CONSOLE_TARGET);
             respond(console.store.record_audit(event).await.map_err(internal))?;
         }
-        set_header(header::RETRY_AFTER, &retry_after.to_string());
         return refuse(ConsoleError::TooManyAttempts { retry_after });
     }
     let credentials = credentials(&console, login).await?;
@@ -183,7 +185,6 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         tracing::warn!("console login refused: every password check slot is busy");
         count_login("busy");
         let retry_after = PASSWORD_CHECK_WAIT.as_secs();
-        set_header(header::RETRY_AFTER, &retry_after.to_string());
         return refuse(ConsoleError::Busy { retry_after });
     };
     let person = match (verified, credentials) {

@@ -115,7 +115,9 @@ pub struct Edge {
 /// asked for, the client's address, and the security headers on the way out.
 pub async fn front(State(edge): State<Arc<Edge>>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let class = metrics::route_class(request.uri().path());
+    let class = edge
+        .metrics
+        .then(|| metrics::route_class(request.uri().path()));
     let is_asset = request.uri().path().starts_with("/pkg/");
     let id = request_id::for_request(&edge.proxies, &request);
     let refusal = size_refusal(&request).or_else(|| misdirected(&edge, &request));
@@ -135,7 +137,7 @@ pub async fn front(State(edge): State<Arc<Edge>>, mut request: Request, next: Ne
     if let Ok(id) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(request_id::REQUEST_ID, id);
     }
-    if edge.metrics {
+    if let Some(class) = class {
         metrics::record_request(class, response.status().as_u16(), started.elapsed());
     }
     response
