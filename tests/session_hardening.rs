@@ -17,11 +17,16 @@ use tokio::time::{sleep, sleep_until, Instant};
 
 static RUNS: AtomicU32 = AtomicU32::new(0);
 
-/// The one `Set-Cookie` of a response.
+/// The one session `Set-Cookie` of a response (a login also sets the device cookie).
 fn set_cookie(headers: &HeaderMap) -> String {
-    let all: Vec<_> = headers.get_all(SET_COOKIE).iter().collect();
-    assert_eq!(all.len(), 1, "expected one Set-Cookie: {all:?}");
-    all[0].to_str().expect("ascii cookie").to_owned()
+    let all: Vec<_> = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter(|value| value.contains("jetons_session="))
+        .collect();
+    assert_eq!(all.len(), 1, "expected one session Set-Cookie: {all:?}");
+    all[0].to_owned()
 }
 
 /// `name=value` of a `Set-Cookie`, as a browser sends it back.
@@ -188,6 +193,18 @@ async fn session_cookies_are_secure_host_only_and_strict_by_default() {
                 .iter()
                 .any(|a| a.to_ascii_lowercase().starts_with("domain")),
             "{setting:?}: a __Host- cookie has no Domain: {set}"
+        );
+        // The device cookie (see login_limits.rs) is host-only and Secure as well.
+        let device = headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.contains("jetons_device="))
+            .unwrap_or_default();
+        assert!(device.starts_with("__Host-jetons_device=v1."), "{device}");
+        assert!(
+            device.contains("; Secure") && device.contains("; HttpOnly"),
+            "{device}"
         );
         assert_eq!(
             whoami(&server, &pair).await.0,

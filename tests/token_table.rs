@@ -195,8 +195,37 @@ async fn filters_select_what_they_say(db: TestDb) {
             .to_lowercase()
             .contains(&needle)));
     }
-    // Wildcards and quotes are plain characters here, in short texts (read without the
-    // trigram indexes) and long ones (read from them).
+    // One or two characters match the start of a token name, login or user's name, any
+    // case: "12" finds nobody although "Token 12" exists.
+    let every = walk(&server, &admin, &[]).await;
+    let starts = |row: &Value, text: &str| {
+        ["name", "user_login", "user_name"].iter().any(|f| {
+            row[f]
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase()
+                .starts_with(text)
+        })
+    };
+    assert!(every.iter().any(|r| r["name"] == "Token 12"));
+    for q in ["tO", "cO", "L", "12", "7"] {
+        let needle = q.to_lowercase();
+        let expected: HashSet<i64> = every
+            .iter()
+            .filter(|r| starts(r, &needle))
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        let found: HashSet<i64> = walk(&server, &admin, &[("q", q)])
+            .await
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect();
+        assert_eq!(found, expected, "{q}");
+        let count = server.token_page(&admin, &[("q", q)]).await["matches"]["count"].as_u64();
+        assert_eq!(count, Some(expected.len() as u64), "{q}");
+    }
+    // Wildcards and quotes are plain characters here, in short texts (read at the start of
+    // names) and long ones (read from the trigram indexes).
     for q in ["%", "_", "%%%", "_o_", "\"Token\"", "Tok*", "token OR x"] {
         let page = server.token_page(&admin, &[("q", q)]).await;
         assert_eq!(page["matches"]["count"], 0, "{q}");

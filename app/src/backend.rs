@@ -8,8 +8,10 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::device::DeviceKey;
 use crate::domain::{rules, Employment, TokenHash, TokenName};
-pub use crate::failure_counts::{FailureCounts, LocalCounts, LoginThrottle};
+pub use crate::failure_counts::{FailureCounts, Limits, LocalCounts};
+pub use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::model::AuditAction;
 pub use crate::throttle::Throttle;
 use crate::token_query::TokenQuery;
@@ -264,6 +266,8 @@ pub struct Console {
     pub sessions: SessionPolicy,
     /// Failed logins per login and per client address.
     pub login_throttle: Arc<LoginThrottle>,
+    /// Signs the device cookies of browsers that logged in (shared by every instance).
+    pub device_key: DeviceKey,
 }
 
 impl Console {

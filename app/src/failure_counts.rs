@@ -2,49 +2,87 @@
 //! this process's memory ([`LocalCounts`]); with PostgreSQL the server counts in the database,
 //! so N instances do not give an attacker N times the budget.
 
-use std::net::IpAddr;
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, Utc};
 
 use crate::backend::{BoxFuture, StoreResult};
-use crate::throttle::{address_key, Blocked, Throttle};
+use crate::throttle::{Blocked, Throttle};
 
 /// What is counted, and how much of it is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
-    /// Failed console logins from one client address.
+    /// Failed console logins from one client address (IPv6: its /64).
     LoginByAddress,
-    /// Failed console logins of one login, from wherever.
+    /// Failed console logins from one IPv6 /56.
+    LoginByNetwork56,
+    /// Failed console logins from one IPv6 /48.
+    LoginByNetwork48,
+    /// Failed console logins of one login, from browsers not known for it.
     LoginByName,
+    /// Failed console logins from one browser known for the login (its device cookie).
+    LoginByDevice,
+    /// Failed console logins on the whole server, from browsers not known for the login.
+    LoginEverywhere,
     /// Bearer tokens that reached the database and were unknown, from one client address.
     BearerByAddress,
 }
 
 pub const ADDRESS_FAILURES_PER_MINUTE: usize = 5;
+pub const NETWORK56_FAILURES_PER_MINUTE: usize = 10;
+pub const NETWORK48_FAILURES_PER_MINUTE: usize = 20;
 pub const LOGIN_FAILURES_PER_MINUTE: usize = 20;
+pub const DEVICE_FAILURES_PER_MINUTE: usize = 5;
+/// The default of `JETONS_LOGIN_FAILURES_PER_MINUTE`.
+pub const DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE: usize = 100;
 /// Refused bearer attempts allowed per client address and minute before it gets 429.
 pub const BEARER_FAILURES_PER_MINUTE: usize = 20;
 
+/// The limits an operator sets (the others are fixed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Failed logins a minute on the whole server before browsers not known for their login
+    /// are refused.
+    pub failures_everywhere: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            failures_everywhere: DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE,
+        }
+    }
+}
+
 impl Scope {
-    pub const ALL: [Self; 3] = [
+    pub const ALL: [Self; 7] = [
         Self::LoginByAddress,
+        Self::LoginByNetwork56,
+        Self::LoginByNetwork48,
         Self::LoginByName,
+        Self::LoginByDevice,
+        Self::LoginEverywhere,
         Self::BearerByAddress,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
             Self::LoginByAddress => "login_address",
+            Self::LoginByNetwork56 => "login_network56",
+            Self::LoginByNetwork48 => "login_network48",
             Self::LoginByName => "login_name",
+            Self::LoginByDevice => "login_device",
+            Self::LoginEverywhere => "login_everywhere",
             Self::BearerByAddress => "bearer_address",
         }
     }
 
-    pub fn limit(self) -> usize {
+    pub fn limit(self, limits: &Limits) -> usize {
         match self {
             Self::LoginByAddress => ADDRESS_FAILURES_PER_MINUTE,
+            Self::LoginByNetwork56 => NETWORK56_FAILURES_PER_MINUTE,
+            Self::LoginByNetwork48 => NETWORK48_FAILURES_PER_MINUTE,
             Self::LoginByName => LOGIN_FAILURES_PER_MINUTE,
+            Self::LoginByDevice => DEVICE_FAILURES_PER_MINUTE,
+            Self::LoginEverywhere => limits.failures_everywhere,
             Self::BearerByAddress => BEARER_FAILURES_PER_MINUTE,
         }
     }
@@ -52,11 +90,6 @@ impl Scope {
     pub fn window(self) -> Duration {
         Duration::minutes(1)
     }
-}
-
-/// The key of a client address (IPv6 per /64).
-pub fn address(ip: IpAddr) -> String {
-    address_key(ip).to_string()
 }
 
 /// Counts of refused attempts per (scope, key) over the scope's window.
@@ -87,31 +120,30 @@ pub trait FailureCounts: Send + Sync + 'static {
     fn forget<'a>(&'a self, scope: Scope, key: &'a str) -> BoxFuture<'a, StoreResult<()>>;
 }
 
-/// This process's own counts (one server on SQLite).
+/// This process's own counts (one server on SQLite): one table of keys per scope.
 pub struct LocalCounts {
-    by_address: Throttle<String>,
-    by_name: Throttle<String>,
-    bearer: Throttle<String>,
+    scopes: Vec<Throttle<String>>,
+}
+
+impl LocalCounts {
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            scopes: Scope::ALL
+                .iter()
+                .map(|scope| Throttle::new(scope.limit(&limits), scope.window()))
+                .collect(),
+        }
+    }
+
+    /// `Scope::ALL` lists the scopes in their declaration order (a test says so).
+    fn of(&self, scope: Scope) -> &Throttle<String> {
+        &self.scopes[scope as usize]
+    }
 }
 
 impl Default for LocalCounts {
     fn default() -> Self {
-        let throttle = |scope: Scope| Throttle::new(scope.limit(), scope.window());
-        Self {
-            by_address: throttle(Scope::LoginByAddress),
-            by_name: throttle(Scope::LoginByName),
-            bearer: throttle(Scope::BearerByAddress),
-        }
-    }
-}
-
-impl LocalCounts {
-    fn of(&self, scope: Scope) -> &Throttle<String> {
-        match scope {
-            Scope::LoginByAddress => &self.by_address,
-            Scope::LoginByName => &self.by_name,
-            Scope::BearerByAddress => &self.bearer,
-        }
+        Self::new(Limits::default())
     }
 }
 
@@ -152,158 +184,16 @@ impl FailureCounts for LocalCounts {
     }
 }
 
-/// Failed console logins, counted per client address and per login. One address is held to
-/// a few guesses; the per-login limit is higher, so that one address alone cannot lock an
-/// account out, while guesses spread over many addresses still run into it.
-pub struct LoginThrottle {
-    counts: Arc<dyn FailureCounts>,
-}
-
-impl LoginThrottle {
-    pub fn new(counts: Arc<dyn FailureCounts>) -> Self {
-        Self { counts }
-    }
-
-    /// Logins are compared case-insensitively, so `Admin` and `admin` share a count; the key is
-    /// a digest, so a huge typed login costs no more memory than a short one.
-    fn login_key(login: &str) -> String {
-        crate::domain::token::sha256_hex(&login.trim().to_lowercase())
-    }
-
-    /// Starts a login attempt, counted as failed until [`LoginThrottle::succeed`] says
-    /// otherwise. Refused when the login or the address is blocked.
-    pub async fn begin(
-        &self,
-        login: &str,
-        ip: Option<IpAddr>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Result<(), Blocked>> {
-        let login = Self::login_key(login);
-        let from = ip.map(address);
-        if let Some(from) = &from {
-            if let Err(blocked) = self.counts.check(Scope::LoginByAddress, from, now).await? {
-                return Ok(Err(blocked));
-            }
-        }
-        if let Err(blocked) = self.counts.reserve(Scope::LoginByName, &login, now).await? {
-            return Ok(Err(blocked));
-        }
-        if let Some(from) = &from {
-            if let Err(blocked) = self
-                .counts
-                .reserve(Scope::LoginByAddress, from, now)
-                .await?
-            {
-                self.counts.release(Scope::LoginByName, &login, now).await?;
-                return Ok(Err(blocked));
-            }
-        }
-        Ok(Ok(()))
-    }
-
-    /// The attempt begun at `began` succeeded: the login's count starts again, and the
-    /// address gets its attempt back.
-    pub async fn succeed(
-        &self,
-        login: &str,
-        ip: Option<IpAddr>,
-        began: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.counts
-            .forget(Scope::LoginByName, &Self::login_key(login))
-            .await?;
-        if let Some(ip) = ip {
-            self.counts
-                .release(Scope::LoginByAddress, &address(ip), began)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// The attempt begun at `began` was never judged (the server was too busy): both counts
-    /// get it back.
-    pub async fn abandon(
-        &self,
-        login: &str,
-        ip: Option<IpAddr>,
-        began: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        self.counts
-            .release(Scope::LoginByName, &Self::login_key(login), began)
-            .await?;
-        if let Some(ip) = ip {
-            self.counts
-                .release(Scope::LoginByAddress, &address(ip), began)
-                .await?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn at(seconds: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
-    }
-
-    fn address(n: u8) -> Option<IpAddr> {
-        Some(IpAddr::from([192, 0, 2, n]))
-    }
-
-    fn throttle() -> LoginThrottle {
-        LoginThrottle::new(Arc::new(LocalCounts::default()))
-    }
-
-    async fn begin(
-        throttle: &LoginThrottle,
-        login: &str,
-        ip: Option<IpAddr>,
-        at: DateTime<Utc>,
-    ) -> Result<(), Blocked> {
-        throttle
-            .begin(login, ip, at)
-            .await
-            .expect("local counts do not fail")
-    }
-
-    #[tokio::test]
-    async fn one_address_cannot_lock_a_login_out() {
-        let throttle = throttle();
-        for _ in 0..ADDRESS_FAILURES_PER_MINUTE {
-            assert_eq!(begin(&throttle, "Admin", address(1), at(0)).await, Ok(()));
+    #[test]
+    fn every_scope_has_its_own_table_and_code() {
+        for (index, scope) in Scope::ALL.iter().enumerate() {
+            assert_eq!(*scope as usize, index, "{scope:?}");
         }
-        assert!(begin(&throttle, "admin", address(1), at(1)).await.is_err());
-        assert!(begin(&throttle, "clerk", address(1), at(1)).await.is_err());
-        assert_eq!(begin(&throttle, "admin ", address(2), at(1)).await, Ok(()));
-    }
-
-    #[tokio::test]
-    async fn guesses_spread_over_many_addresses_lock_the_login() {
-        let throttle = throttle();
-        for n in 0..LOGIN_FAILURES_PER_MINUTE {
-            let from = address(10 + (n / ADDRESS_FAILURES_PER_MINUTE) as u8);
-            assert_eq!(begin(&throttle, "admin", from, at(0)).await, Ok(()));
-        }
-        assert!(begin(&throttle, "ADMIN", address(99), at(1)).await.is_err());
-        assert_eq!(begin(&throttle, "clerk", address(99), at(1)).await, Ok(()));
-    }
-
-    #[tokio::test]
-    async fn attempts_count_from_the_start_and_a_success_gives_them_back() {
-        let throttle = throttle();
-        // Five attempts in flight at once: the sixth is refused before any of them finished.
-        for _ in 0..ADDRESS_FAILURES_PER_MINUTE {
-            assert_eq!(begin(&throttle, "admin", address(9), at(0)).await, Ok(()));
-        }
-        assert!(begin(&throttle, "admin", address(9), at(0)).await.is_err());
-        for i in 0..10 {
-            assert_eq!(begin(&throttle, "clerk", address(8), at(i)).await, Ok(()));
-            throttle
-                .succeed("clerk", address(8), at(i))
-                .await
-                .expect("local");
-        }
+        let codes: std::collections::HashSet<_> = Scope::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes.len(), Scope::ALL.len());
     }
 }

@@ -16,6 +16,8 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod failure_counts;
 #[cfg(feature = "ssr")]
+pub mod login_throttle;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;

@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 use std::hash::Hash;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
@@ -18,7 +19,16 @@ pub const MAX_KEYS: usize = 65_536;
 pub struct Throttle<K> {
     limit: usize,
     window: Duration,
-    keys: quick_cache::sync::Cache<K, Arc<Mutex<Window>>>,
+    keys: quick_cache::sync::Cache<K, Arc<Slot>>,
+}
+
+/// One key's state. A key whose block was already reported is refused without its lock
+/// (`blocked_until`): a flood from a blocked address costs one atomic read per request.
+#[derive(Debug, Default)]
+struct Slot {
+    /// End of the reported block, in milliseconds since the epoch; 0 when none is known.
+    blocked_until: AtomicI64,
+    window: Mutex<Window>,
 }
 
 /// One key's recent failures (at most `limit` of them) and the block already reported.
@@ -50,7 +60,7 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         }
     }
 
-    fn window_of(&self, key: K) -> Arc<Mutex<Window>> {
+    fn slot_of(&self, key: K) -> Arc<Slot> {
         match self
             .keys
             .get_or_insert_with(&key, || Ok::<_, std::convert::Infallible>(Arc::default()))
@@ -62,13 +72,27 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
 
     /// Refused once `limit` failures fell within the window.
     pub fn check(&self, key: &K, now: DateTime<Utc>) -> Result<(), Blocked> {
-        match self.keys.get(key) {
-            None => Ok(()),
-            Some(window) => self.refuse_if_blocked(&mut lock(&window), now),
+        let Some(slot) = self.keys.get(key) else {
+            return Ok(());
+        };
+        let blocked_until = slot.blocked_until.load(Ordering::Acquire);
+        let left = blocked_until - now.timestamp_millis();
+        if left > 0 {
+            return Err(Blocked {
+                retry_after: left.unsigned_abs().div_ceil(1000),
+                first: false,
+            });
         }
+        let mut window = lock(&slot.window);
+        self.refuse_if_blocked(&slot, &mut window, now)
     }
 
-    fn refuse_if_blocked(&self, window: &mut Window, now: DateTime<Utc>) -> Result<(), Blocked> {
+    fn refuse_if_blocked(
+        &self,
+        slot: &Slot,
+        window: &mut Window,
+        now: DateTime<Utc>,
+    ) -> Result<(), Blocked> {
         let cutoff = now - self.window;
         let recent = window.failures.iter().filter(|t| **t > cutoff).count();
         let Some(oldest_counted) = recent
@@ -82,6 +106,8 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
         let seconds = wait.num_seconds() + i64::from(wait.subsec_nanos() > 0);
         let first = window.reported != Some(unblocked_at);
         window.reported = Some(unblocked_at);
+        slot.blocked_until
+            .store(unblocked_at.timestamp_millis(), Ordering::Release);
         Err(Blocked {
             retry_after: seconds.max(1).unsigned_abs(),
             first,
@@ -96,17 +122,17 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
     }
 
     pub fn fail(&self, key: K, now: DateTime<Utc>) {
-        let window = self.window_of(key);
-        self.record(&mut lock(&window), now);
+        let slot = self.slot_of(key);
+        self.record(&mut lock(&slot.window), now);
     }
 
     /// Counts an attempt as a failure before its outcome is known, unless the key is already
     /// blocked. Check and count happen under the key's lock: concurrent attempts cannot all
     /// slip in.
     pub fn reserve(&self, key: K, now: DateTime<Utc>) -> Result<(), Blocked> {
-        let window = self.window_of(key);
-        let mut window = lock(&window);
-        self.refuse_if_blocked(&mut window, now)?;
+        let slot = self.slot_of(key);
+        let mut window = lock(&slot.window);
+        self.refuse_if_blocked(&slot, &mut window, now)?;
         self.record(&mut window, now);
         Ok(())
     }
@@ -114,19 +140,21 @@ impl<K: Hash + Eq + Clone> Throttle<K> {
     /// Takes back one failure recorded at `at` (an attempt reserved, then successful). A key
     /// left without failures is dropped: checking it again takes no lock at all.
     pub fn release(&self, key: &K, at: DateTime<Utc>) {
-        let Some(window) = self.keys.get(key) else {
+        let Some(slot) = self.keys.get(key) else {
             return;
         };
         let emptied = {
-            let mut window = lock(&window);
+            let mut window = lock(&slot.window);
             if let Some(position) = window.failures.iter().rposition(|t| *t == at) {
                 window.failures.remove(position);
+                // One failure fewer may end the block early: the next check recounts.
+                slot.blocked_until.store(0, Ordering::Release);
             }
             window.failures.is_empty()
         };
         if emptied {
             self.keys.remove_if(key, |current| {
-                Arc::ptr_eq(current, &window) && lock(current).failures.is_empty()
+                Arc::ptr_eq(current, &slot) && lock(&current.window).failures.is_empty()
             });
         }
     }
@@ -217,6 +245,29 @@ mod tests {
             throttle.check(&"k", later).map_err(|b| b.retry_after),
             Err(50)
         );
+    }
+
+    #[test]
+    fn a_reported_block_ends_on_time_or_when_an_attempt_is_taken_back() {
+        let throttle = Throttle::new(2, Duration::minutes(1));
+        throttle.reserve("k", at(0)).unwrap();
+        throttle.reserve("k", at(10)).unwrap();
+        let wait = |s| {
+            throttle
+                .check(&"k", at(s))
+                .map_err(|b| (b.retry_after, b.first))
+        };
+        assert_eq!(wait(11), Err((49, true)));
+        // Later refusals of the same block are answered without recounting.
+        assert_eq!(wait(12), Err((48, false)));
+        assert_eq!(wait(59), Err((1, false)));
+        // The attempt at 10 succeeded after all: one failure left, the block is over.
+        throttle.release(&"k", at(10));
+        assert_eq!(wait(13), Ok(()));
+        throttle.reserve("k", at(14)).unwrap();
+        // Blocked again until 60: the block already reported.
+        assert_eq!(wait(15), Err((45, false)));
+        assert_eq!(wait(60), Ok(()));
     }
 
     #[test]

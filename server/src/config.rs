@@ -5,7 +5,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use app::backend::{Clock, SessionPolicy};
+use app::backend::{Clock, Limits, SessionPolicy};
+use app::failure_counts::DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE;
 
 use crate::client::TrustedProxies;
 use crate::listener::ConnectionLimits;
@@ -24,6 +25,9 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Validated bearer tokens kept in memory at most.
     pub token_cache_size: usize,
+    /// Failed logins a minute on the whole server before only browsers known for their login
+    /// get in.
+    pub login_limits: Limits,
     /// Where browsers reach the console (production): see [`PublicOrigin`].
     pub public_origin: Option<PublicOrigin>,
     pub connections: ConnectionLimits,
@@ -50,6 +54,25 @@ pub enum SettingError {
          open {soft} files (ulimit -n), {RESERVED_DESCRIPTORS} of them kept for its own use"
     )]
     MaxConnections { value: String, room: u64, soft: u64 },
+    #[error("{name}={value:?} must be a number from 1 to {max}")]
+    Count {
+        name: &'static str,
+        value: String,
+        max: usize,
+    },
+}
+
+/// A whole number from 1 to `max`, or `default` when unset.
+fn count_var(name: &'static str, default: usize, max: usize) -> Result<usize, SettingError> {
+    let Some(value) = var(name) else {
+        return Ok(default);
+    };
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or(SettingError::Count { name, value, max })
 }
 
 /// `from_env` still speaks in messages.
@@ -173,16 +196,17 @@ impl Settings {
             None => TrustedProxies::default(),
             Some(list) => TrustedProxies::parse(&list)?,
         };
-        let token_cache_size = match var("JETONS_TOKEN_CACHE_SIZE") {
-            None => crate::store::DEFAULT_TOKEN_CACHE_SIZE,
-            Some(value) => value
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=10_000_000).contains(n))
-                .ok_or_else(|| {
-                    format!("JETONS_TOKEN_CACHE_SIZE={value:?} must be a number of tokens from 1 to 10000000")
-                })?,
+        let token_cache_size = count_var(
+            "JETONS_TOKEN_CACHE_SIZE",
+            crate::store::DEFAULT_TOKEN_CACHE_SIZE,
+            10_000_000,
+        )?;
+        let login_limits = Limits {
+            failures_everywhere: count_var(
+                "JETONS_LOGIN_FAILURES_PER_MINUTE",
+                DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE,
+                1_000_000,
+            )?,
         };
         let public_origin = var("JETONS_PUBLIC_ORIGIN")
             .map(|text| PublicOrigin::parse(&text))
@@ -222,6 +246,7 @@ impl Settings {
             request_timeout: duration_var("JETONS_REQUEST_TIMEOUT", 30)?,
             public_origin,
             token_cache_size,
+            login_limits,
             database_url,
             zone,
             clock,

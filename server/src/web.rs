@@ -17,7 +17,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use app::backend::{Console, LoginThrottle};
+use app::backend::{Console, LoginThrottle, StoreError};
 use app::{shell, App};
 
 use crate::bearer::{ApiCaller, BearerAuth};
@@ -116,6 +116,8 @@ pub enum ServeError {
     InsecureCookies(SocketAddr),
     #[error(transparent)]
     Metrics(metrics::MetricsError),
+    #[error("cannot read or make the device cookie key: {0}")]
+    DeviceKey(#[source] StoreError),
 }
 
 pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
@@ -133,13 +135,18 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
 
     db.set_token_cache_capacity(settings.token_cache_size);
     db.follow_changes();
+    let device_key = db
+        .device_key(settings.clock.now())
+        .await
+        .map_err(ServeError::DeviceKey)?;
     let console = Console {
         store: Arc::new(db.clone()),
         clock: settings.clock,
         zone: settings.zone,
         secure_cookies,
         sessions: settings.sessions,
-        login_throttle: Arc::new(LoginThrottle::new(db.failure_counts())),
+        login_throttle: Arc::new(LoginThrottle::new(db.failure_counts(settings.login_limits))),
+        device_key,
     };
     if db.shared_failure_counts().is_some() {
         tokio::spawn(prune_failures(db.clone(), settings.clock));

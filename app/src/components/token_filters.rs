@@ -21,6 +21,7 @@ pub fn TokenFilters(query: TokenQuery) -> impl IntoView {
                     type="search"
                     maxlength=SEARCH_MAX_CHARS.to_string()
                     placeholder="Token name, user login or name"
+                    title="Three characters or more are found anywhere in a token name, user login or name; one or two, at their start."
                     value=params.q.clone().unwrap_or_default()
                 />
             </div>

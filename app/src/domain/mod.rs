@@ -1,6 +1,7 @@
 //! The token core: pure rules, no I/O. Everything here is unit-tested.
 
 pub mod authorization;
+pub mod device;
 pub mod expiry;
 pub mod password;
 pub mod rules;

@@ -106,6 +106,23 @@ pub fn to_hex(bytes: &[u8]) -> String {
     hex
 }
 
+/// The bytes [`to_hex`] wrote: lowercase hexadecimal, two digits a byte; anything else is
+/// `None`.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
+        .collect()
+}
+
 /// Big-endian bytes as a base62 number, left-padded with `0` to `width` digits.
 fn base62_fixed(bytes: &[u8], width: usize) -> String {
     let mut number = bytes.to_vec();

@@ -8,6 +8,7 @@ use rand::RngCore;
 
 use super::{audit, client_ip, console, cookie_value, internal, request_parts, respond};
 use crate::backend::{Console, Credentials, PersonRecord};
+use crate::domain::device::{KnownDevice, DEVICE_COOKIE_DAYS, NONCE_BYTES};
 use crate::domain::password;
 use crate::domain::token::{sha256_hex, to_hex};
 use crate::model::{AuditAction, ConsoleError, PASSWORD_CHECK_WAIT_SECONDS};
@@ -89,6 +90,34 @@ fn session_cookie(console: &Console, value: &str, max_age_seconds: i64) -> Strin
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
 }
 
+/// The device cookie (see [`crate::domain::device`]): a browser's proof that it logged in
+/// before. Strict, HttpOnly, and kept after logout: that is its point.
+fn device_cookie_name(console: &Console) -> &'static str {
+    if console.secure_cookies {
+        "__Host-jetons_device"
+    } else {
+        "jetons_device"
+    }
+}
+
+fn device_cookie(console: &Console, value: &str) -> String {
+    let name = device_cookie_name(console);
+    let secure = if console.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = chrono::Duration::days(DEVICE_COOKIE_DAYS).num_seconds();
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+/// The caller's browser, when its device cookie proves it logged in as `login` before.
+fn known_device(console: &Console, login: &str) -> Option<KnownDevice> {
+    let value = request_parts()
+        .and_then(|parts| cookie_value(&parts.headers, device_cookie_name(console)))?;
+    console.device_key.verify(&value, login, console.now())
+}
+
 fn session_secret(console: &Console) -> Option<String> {
     request_parts().and_then(|parts| cookie_value(&parts.headers, session_cookie_name(console)))
 }
@@ -148,29 +177,40 @@ async fn credentials(console: &Console, login: &str) -> Result<Option<Credential
     )
 }
 
+/// A login refused by the throttle; the first refusal of each block is audited.
+async fn refuse_throttled(
+    console: &Console,
+    login: &str,
+    blocked: crate::throttle::Blocked,
+) -> Result<(), ConsoleError> {
+    let retry_after = blocked.retry_after;
+    tracing::info!(retry_after, "console login refused: too many failures");
+    count_login("throttled");
+    if blocked.first {
+        let actor = audit_actor(credentials(console, login).await?.as_ref());
+        let event = audit(console, AuditAction::LoginThrottled, actor, CONSOLE_TARGET);
+        respond(console.store.record_audit(event).await.map_err(internal))?;
+    }
+    refuse(ConsoleError::TooManyAttempts { retry_after })
+}
+
 /// Logs in. Unknown logins and wrong passwords take the same path, argon2 check included.
 pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let console = respond(console())?;
     let ip = client_ip();
     let began = console.now();
+    let device = known_device(&console, login);
     let admitted = respond(
         console
             .login_throttle
-            .begin(login, ip, began)
+            .begin(login, ip, device.as_ref(), began)
             .await
             .map_err(internal),
     )?;
-    if let Err(blocked) = admitted {
-        let retry_after = blocked.retry_after;
-        tracing::info!(retry_after, "console login refused: too many failures");
-        count_login("throttled");
-        if blocked.first {
-            let actor = audit_actor(credentials(&console, login).await?.as_ref());
-            let event = audit(&console, AuditAction::LoginThrottled, actor, CONSOLE_TARGET);
-            respond(console.store.record_audit(event).await.map_err(internal))?;
-        }
-        return refuse(ConsoleError::TooManyAttempts { retry_after });
-    }
+    let attempt = match admitted {
+        Ok(attempt) => attempt,
+        Err(blocked) => return refuse_throttled(&console, login, blocked).await,
+    };
     let credentials = credentials(&console, login).await?;
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let attempted = audit_actor(credentials.as_ref());
@@ -178,7 +218,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         respond(
             console
                 .login_throttle
-                .abandon(login, ip, began)
+                .abandon(attempt)
                 .await
                 .map_err(internal),
         )?;
@@ -221,7 +261,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     respond(
         console
             .login_throttle
-            .succeed(login, ip, began)
+            .succeed(attempt)
             .await
             .map_err(internal),
     )?;
@@ -257,6 +297,10 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         header::SET_COOKIE,
         &session_cookie(&console, &session, console.sessions.lifetime.num_seconds()),
     );
+    let mut nonce = [0u8; NONCE_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let proof = console.device_key.issue(login, nonce, began);
+    set_header(header::SET_COOKIE, &device_cookie(&console, &proof));
     leptos_axum::redirect(HOME);
     Ok(())
 }

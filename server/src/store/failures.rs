@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 
 use app::backend::{BoxFuture, StoreResult};
-use app::failure_counts::{FailureCounts, Scope};
+use app::failure_counts::{FailureCounts, Limits, Scope};
 use app::throttle::Blocked;
 
 use super::{db_error, Db};
@@ -23,11 +23,15 @@ fn micros(at: DateTime<Utc>) -> i64 {
 #[derive(Clone)]
 pub struct SharedCounts {
     db: Db,
+    limits: Limits,
 }
 
 impl Db {
-    pub fn shared_counts(&self) -> SharedCounts {
-        SharedCounts { db: self.clone() }
+    pub fn shared_counts(&self, limits: Limits) -> SharedCounts {
+        SharedCounts {
+            db: self.clone(),
+            limits,
+        }
     }
 
     /// Deletes attempts far outside every window (the table stays as small as the traffic of
@@ -52,10 +56,10 @@ impl Db {
 async fn blocked(
     conn: &mut AnyConnection,
     scope: Scope,
+    limit: usize,
     key: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<Result<(), Blocked>> {
-    let limit = scope.limit();
     let cutoff = micros(now - scope.window());
     let recent: Vec<i64> = sqlx::query(
         "SELECT at FROM throttle_failures WHERE scope = $1 AND key = $2 AND at > $3 \
@@ -113,7 +117,7 @@ impl SharedCounts {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        let outcome = blocked(&mut tx, scope, key, now).await?;
+        let outcome = blocked(&mut tx, scope, scope.limit(&self.limits), key, now).await?;
         if count && outcome.is_ok() {
             sqlx::query("INSERT INTO throttle_failures (scope, key, at) VALUES ($1, $2, $3)")
                 .bind(scope.code())

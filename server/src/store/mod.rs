@@ -9,6 +9,7 @@ mod console;
 mod failures;
 mod operator;
 mod readiness;
+mod secrets;
 mod token_cache;
 mod token_page;
 mod tokens;
@@ -22,7 +23,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Row};
 
-use app::backend::{FailureCounts, LocalCounts, PersonRecord, StoreError};
+use app::backend::{FailureCounts, Limits, LocalCounts, PersonRecord, StoreError};
 use app::domain::Employment;
 
 pub use bench_data::{BenchDataError, BenchSize};
@@ -45,8 +46,6 @@ pub struct Db {
     url: String,
     /// Validated bearer tokens; see [`TokenCache`].
     cache: Arc<TokenCache>,
-    /// Refused attempts, when this process alone counts them (SQLite).
-    local_counts: Arc<LocalCounts>,
     /// PostgreSQL: the notification channel of token changes (one per schema).
     channel: String,
 }
@@ -122,7 +121,6 @@ impl Db {
             backend,
             url,
             cache: Arc::new(TokenCache::new(token_cache::DEFAULT_CAPACITY)),
-            local_counts: Arc::default(),
         })
     }
 
@@ -137,16 +135,16 @@ impl Db {
 
     /// Where refused attempts are counted: in the database every instance uses (PostgreSQL),
     /// or in this process (SQLite: one server).
-    pub fn failure_counts(&self) -> Arc<dyn FailureCounts> {
+    pub fn failure_counts(&self, limits: Limits) -> Arc<dyn FailureCounts> {
         match self.backend {
-            Backend::Postgres => Arc::new(self.shared_counts()),
-            Backend::Sqlite => Arc::clone(&self.local_counts) as Arc<dyn FailureCounts>,
+            Backend::Postgres => Arc::new(self.shared_counts(limits)),
+            Backend::Sqlite => Arc::new(LocalCounts::new(limits)),
         }
     }
 
     /// [`Db::failure_counts`] when they are shared by several instances.
     pub fn shared_failure_counts(&self) -> Option<Arc<dyn FailureCounts>> {
-        (self.backend == Backend::Postgres).then(|| self.failure_counts())
+        (self.backend == Backend::Postgres).then(|| self.failure_counts(Limits::default()))
     }
 
     /// At most `capacity` validated tokens are kept in memory (emptied by the change).

@@ -15,8 +15,8 @@ use super::console::{token_from_row, TOKEN_COLUMNS};
 use super::{db_error, Backend, Db};
 
 mod search;
+use search::{anywhere, push_indexed_search, push_scanned_start};
 pub(crate) use search::{case_blind_like, escape_like, Search, LIKE_ESCAPE};
-use search::{push_indexed_search, TRIGRAM};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Arg {
@@ -109,6 +109,42 @@ fn push_from(sql: &mut Sql, order: Order, creator: bool) {
     });
 }
 
+/// The owner `o` is a technical user working in the company on `today`
+/// (`Employment::eligible_on`).
+fn push_eligible(sql: &mut Sql, today: &str) {
+    sql.push("(o.technical = 1 AND o.employed_from <= ")
+        .bind(Arg::Text(today.to_owned()))
+        .push(" AND (o.employed_until IS NULL OR o.employed_until >= ")
+        .bind(Arg::Text(today.to_owned()))
+        .push("))");
+}
+
+/// Counts "User inactive" from the people who ever held a token (`holds_tokens`, kept by a
+/// trigger) and cannot use them today, then each one's live tokens from the owner index. On
+/// PostgreSQL the per-owner lookup is a `LATERAL` subquery, which the planner cannot turn
+/// into a walk of every live token.
+fn inactive_count_sql(today: NaiveDate, backend: Backend) -> Sql {
+    let today = today.to_string();
+    let mut sql = Sql::default();
+    sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM people o CROSS JOIN ");
+    let live = "t.owner_id = o.id AND t.removed_at IS NULL AND t.expires_on >= ";
+    match backend {
+        Backend::Postgres => {
+            sql.push(&format!("LATERAL (SELECT 1 FROM api_tokens t WHERE {live}"))
+                .bind(Arg::Text(today.clone()))
+                .push(" OFFSET 0) t WHERE o.holds_tokens = 1");
+        }
+        Backend::Sqlite => {
+            sql.push(&format!("api_tokens t WHERE o.holds_tokens = 1 AND {live}"))
+                .bind(Arg::Text(today.clone()));
+        }
+    }
+    sql.push(" AND NOT ");
+    push_eligible(&mut sql, &today);
+    sql.push(&format!(" LIMIT {}) m", COUNT_LIMIT + 1));
+    sql
+}
+
 /// ` AND …` for the filters (the status judged on `today`), without the page position.
 /// In a page query, `removed` is written `+t.removed_at`: no index may be chosen for it, so
 /// the status indexes (made for counting) cannot lure a page away from its sort key's index.
@@ -127,14 +163,6 @@ fn push_filters(
     };
     let today = today.to_string();
     if let Some(status) = query.status {
-        // The owner is a technical user working in the company today (`Employment::eligible_on`).
-        let eligible = |sql: &mut Sql| {
-            sql.push("(o.technical = 1 AND o.employed_from <= ")
-                .bind(Arg::Text(today.clone()))
-                .push(" AND (o.employed_until IS NULL OR o.employed_until >= ")
-                .bind(Arg::Text(today.clone()))
-                .push("))");
-        };
         match status {
             TokenStatus::Removed => {
                 sql.push(&format!(" AND {removed} IS NOT NULL"));
@@ -147,13 +175,13 @@ fn push_filters(
                 sql.push(&format!(" AND {removed} IS NULL AND t.expires_on >= "))
                     .bind(Arg::Text(today.clone()))
                     .push(" AND ");
-                eligible(sql);
+                push_eligible(sql, &today);
             }
             TokenStatus::UserInactive => {
                 sql.push(&format!(" AND {removed} IS NULL AND t.expires_on >= "))
                     .bind(Arg::Text(today.clone()))
                     .push(" AND NOT ");
-                eligible(sql);
+                push_eligible(sql, &today);
             }
         }
     }
@@ -170,7 +198,11 @@ fn push_filters(
             push_indexed_search(sql, search, backend, id);
             return;
         }
-        // Too short for the trigram indexes. The owners are matched once, not once per token.
+        if !anywhere(search) {
+            push_scanned_start(sql, search, backend);
+            return;
+        }
+        // The owners are matched once, not once per token.
         let like = case_blind_like(backend);
         let pattern = Arg::Text(format!("%{}%", escape_like(search)));
         let escape = format!(" ESCAPE '{LIKE_ESCAPE}'");
@@ -249,10 +281,14 @@ pub(crate) fn count_sql(
     backend: Backend,
     how: Search,
 ) -> Sql {
+    if query.status == Some(TokenStatus::UserInactive)
+        && query.user.is_none()
+        && query.search.is_none()
+    {
+        return inactive_count_sql(today, backend);
+    }
     let mut sql = Sql::default();
     sql.push("SELECT COUNT(*) FROM (SELECT 1");
-    // Tokens of inactive users are counted from the inactive users (few), not by walking
-    // every token.
     let about_owners = query.user.is_some()
         || query.search.is_some()
         || matches!(
@@ -282,8 +318,8 @@ impl Db {
         limit: usize,
     ) -> StoreResult<TokenRecordPage> {
         let indexed = match &query.search {
-            Some(text) if text.chars().count() >= TRIGRAM => !self.nearly_everywhere(text).await?,
-            _ => false,
+            Some(text) => !self.nearly_everywhere(text).await?,
+            None => false,
         };
         let how = if indexed {
             Search::ManyIndexed

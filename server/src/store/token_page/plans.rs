@@ -113,6 +113,35 @@ async fn search_plan(db: &Db, backend: Backend, explain: &str, setup: &[&str]) -
     .await
 }
 
+/// A search of one or two characters is found through the indexes of lowercased texts, and
+/// reads the same rows whether they come from those indexes or are tested one by one.
+async fn check_short_search(db: &Db, backend: Backend, explain: &str, setup: &[&str]) {
+    let query = |text: &str| TokenQuery {
+        search: Some(text.into()),
+        ..TokenQuery::default()
+    };
+    let indexed = page_sql(&query("zZ"), day(), 50, backend, Search::FewIndexed);
+    let found = plan(db, &indexed, explain, setup).await;
+    assert!(found.contains("by_lower"), "{found}");
+    for text in ["tO", "zZ", "1"] {
+        let ids = |how| {
+            let sql = page_sql(&query(text), day(), 50, backend, how);
+            async move {
+                sql.query()
+                    .fetch_all(&db.pool)
+                    .await
+                    .expect("page")
+                    .iter()
+                    .map(|row| row.try_get::<i64, _>("id").expect("id"))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let scanned = ids(Search::Scan).await;
+        assert_eq!(scanned, ids(Search::FewIndexed).await, "{text}");
+        assert_eq!(scanned.is_empty(), text != "tO", "{text}: {scanned:?}");
+    }
+}
+
 #[tokio::test]
 async fn sqlite_pages_read_tokens_through_an_index() {
     let dir = std::env::temp_dir().join(format!("jetons-plans-{}", std::process::id()));
@@ -156,6 +185,7 @@ async fn sqlite_pages_read_tokens_through_an_index() {
     )
     .await;
     assert!(counted.contains("api_tokens_live_by_owner"), "{counted}");
+    check_short_search(&db, Backend::Sqlite, "EXPLAIN QUERY PLAN", &[]).await;
     db.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -204,6 +234,7 @@ async fn postgresql_pages_read_tokens_through_an_index() {
         counted.contains("Index Only Scan using api_tokens_live_by"),
         "{counted}"
     );
+    check_short_search(&db, Backend::Postgres, "EXPLAIN", &setup).await;
     db.close().await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&admin)
