@@ -3,6 +3,7 @@ import {
   BASE_URL,
   DATABASE_URL,
   DATA_DIR,
+  DIST,
   PEOPLE,
   PORT,
   SERVER_BIN,
@@ -40,22 +41,32 @@ export default defineConfig({
       ],
     },
   },
-  projects: [
-    {
-      name: 'chromium',
-      use: { ...devices['Desktop Chrome'] },
-      testIgnore: /throttle\.spec\.ts$/,
-      teardown: 'throttle',
-    },
-    // Provoking the failed-login throttle blocks every login from 127.0.0.1 for a minute: as
-    // the teardown of 'chromium', it runs once all the other tests are done (it runs with any
-    // file filter too; add --no-deps to leave it out while iterating).
-    {
-      name: 'throttle',
-      use: { ...devices['Desktop Chrome'] },
-      testMatch: /throttle\.spec\.ts$/,
-    },
-  ],
+  projects: DIST
+    ? [
+        // The core flow against the dist binary (cargo site test, after the full run): log
+        // in, create, see the token once, remove, delete; and how the built-in site is served.
+        {
+          name: 'dist',
+          use: { ...devices['Desktop Chrome'] },
+          testMatch: /(auth|create-token|remove-delete|dist)\.spec\.ts$/,
+        },
+      ]
+    : [
+        {
+          name: 'chromium',
+          use: { ...devices['Desktop Chrome'] },
+          testIgnore: /(throttle|dist)\.spec\.ts$/,
+          teardown: 'throttle',
+        },
+        // Provoking the failed-login throttle blocks every login from 127.0.0.1 for a minute:
+        // as the teardown of 'chromium', it runs once all the other tests are done (it runs
+        // with any file filter too; add --no-deps to leave it out while iterating).
+        {
+          name: 'throttle',
+          use: { ...devices['Desktop Chrome'] },
+          testMatch: /throttle\.spec\.ts$/,
+        },
+      ],
   webServer: {
     command: 'node support/serve.mjs',
     url: `${BASE_URL}/login`,
@@ -66,7 +77,8 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     env: {
       JETONS_SERVER_BIN: SERVER_BIN,
-      LEPTOS_SITE_ROOT: SITE_ROOT,
+      ...(SITE_ROOT ? { LEPTOS_SITE_ROOT: SITE_ROOT } : {}),
+      ...(DIST ? { JETONS_E2E_DIST: '1' } : {}),
       LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
       JETONS_E2E_DATA_DIR: DATA_DIR,
       DATABASE_URL,

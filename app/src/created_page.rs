@@ -5,14 +5,15 @@ use leptos::prelude::*;
 
 use crate::model::{ConsoleError, CreatedToken};
 use crate::token_query::{NEW_TOKEN_PATH, TOKENS_PATH};
-use crate::{FAVICON, STYLESHEET};
+use crate::FAVICON;
 
-fn document(title: &str, body: String) -> String {
+/// A whole page; `stylesheet` is the site's ([`crate::stylesheet_href`]).
+fn document(title: &str, stylesheet: &str, body: String) -> String {
     let head = view! {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{format!("{title} — Administration console")}</title>
-        <link rel="stylesheet" href=STYLESHEET />
+        <link rel="stylesheet" href=stylesheet.to_owned() />
         <link rel="icon" href=FAVICON type="image/svg+xml" />
     }
     .to_html();
@@ -20,7 +21,7 @@ fn document(title: &str, body: String) -> String {
 }
 
 /// The created token, shown once.
-pub fn created(created: &CreatedToken) -> String {
+pub fn created(created: &CreatedToken, stylesheet: &str) -> String {
     let row = created.row.clone();
     let token = created.token.clone();
     let body = view! {
@@ -43,11 +44,11 @@ pub fn created(created: &CreatedToken) -> String {
         </main>
     }
     .to_html();
-    document("API token created", body)
+    document("API token created", stylesheet, body)
 }
 
 /// Why "Create" was refused, and the way back to the form.
-pub fn refused(error: &ConsoleError) -> String {
+pub fn refused(error: &ConsoleError, stylesheet: &str) -> String {
     let messages: Vec<String> = match error {
         ConsoleError::Invalid { errors } => errors.iter().map(|e| e.message.clone()).collect(),
         other => vec![other.to_string()],
@@ -66,5 +67,5 @@ pub fn refused(error: &ConsoleError) -> String {
         </main>
     }
     .to_html();
-    document("Token not created", body)
+    document("Token not created", stylesheet, body)
 }

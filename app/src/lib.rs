@@ -23,7 +23,7 @@ pub mod service;
 pub mod throttle;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -32,9 +32,14 @@ use components::{
     tokens_page::ApiTokensPage,
 };
 
-/// The site's one stylesheet, and its icon.
-pub const STYLESHEET: &str = "/pkg/jetons.css";
+/// The site's icon.
 pub const FAVICON: &str = "/favicon.svg";
+
+/// The site's one stylesheet: `/pkg/<output name>.css`, the name hashed in a `cargo site
+/// dist` build.
+pub fn stylesheet_href(options: &LeptosOptions) -> String {
+    format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
+}
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,6 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href=FAVICON type="image/svg+xml" />
+                <link rel="stylesheet" href=stylesheet_href(&options) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -74,7 +80,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href=STYLESHEET />
         <Title text="Administration console" />
         <Router>
             <Routes fallback=NotFound>

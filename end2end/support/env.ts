@@ -14,13 +14,18 @@ function cargoTargetDir(): string {
   });
   return JSON.parse(metadata).target_directory;
 }
-if (!process.env.JETONS_SERVER_BIN || !process.env.LEPTOS_SITE_ROOT) {
+/** `cargo site test` runs the core flow again against the dist binary (the site built in). */
+export const DIST = process.env.JETONS_E2E_DIST === '1';
+if (!process.env.JETONS_SERVER_BIN || (!DIST && !process.env.LEPTOS_SITE_ROOT)) {
   const target = cargoTargetDir();
   process.env.JETONS_SERVER_BIN ||= path.join(target, 'debug', 'server');
-  process.env.LEPTOS_SITE_ROOT ||= path.join(target, 'site');
+  if (!DIST) {
+    process.env.LEPTOS_SITE_ROOT ||= path.join(target, 'site');
+  }
 }
 export const SERVER_BIN = process.env.JETONS_SERVER_BIN;
-export const SITE_ROOT = process.env.LEPTOS_SITE_ROOT;
+/** Unset for the dist binary, which needs none. */
+export const SITE_ROOT = DIST ? undefined : process.env.LEPTOS_SITE_ROOT;
 export const PORT = Number(process.env.JETONS_E2E_PORT || 3410);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 

@@ -1,7 +1,8 @@
 // The Playwright web server: a fresh SQLite database seeded with the fixtures through the
 // operator CLI, then `server serve`. Signals are forwarded to the server.
 //
-// Environment (set by playwright.config.ts): JETONS_SERVER_BIN, LEPTOS_SITE_ROOT,
+// Environment (set by playwright.config.ts): JETONS_SERVER_BIN, LEPTOS_SITE_ROOT (not with
+// JETONS_E2E_DIST=1: the dist binary, run from its own directory),
 // LEPTOS_SITE_ADDR, JETONS_E2E_DATA_DIR, DATABASE_URL, JETONS_E2E_ADMIN_PASSWORD,
 // JETONS_E2E_CLERK_PASSWORD. JETONS_E2E_KEEP_DATA=1 keeps the database after the run.
 import { execFileSync, spawn } from 'node:child_process';
@@ -19,7 +20,9 @@ function required(name) {
 }
 
 const serverBin = required('JETONS_SERVER_BIN');
-const siteRoot = required('LEPTOS_SITE_ROOT');
+// The dist binary carries the site: it runs from its own directory, without a site root.
+const dist = process.env.JETONS_E2E_DIST === '1';
+const siteRoot = dist ? null : required('LEPTOS_SITE_ROOT');
 const dataDir = required('JETONS_E2E_DATA_DIR');
 const env = {
   ...process.env,
@@ -39,7 +42,9 @@ for (let waited = 0; !fs.existsSync(serverBin); waited += 5) {
   }
   await sleep(5000);
 }
-if (!fs.existsSync(path.join(siteRoot, 'pkg'))) {
+if (dist) {
+  delete env.LEPTOS_SITE_ROOT;
+} else if (!fs.existsSync(path.join(siteRoot, 'pkg'))) {
   console.error(`serve.mjs: no site (pkg/) under ${siteRoot} (set LEPTOS_SITE_ROOT)`);
   process.exit(1);
 }
@@ -59,7 +64,12 @@ removeDatabase();
 fs.mkdirSync(dataDir, { recursive: true });
 
 function cli(args, input) {
-  execFileSync(serverBin, args, { env, input, stdio: ['pipe', 'inherit', 'inherit'] });
+  execFileSync(serverBin, args, {
+    env,
+    input,
+    stdio: ['pipe', 'inherit', 'inherit'],
+    cwd: dist ? path.dirname(serverBin) : undefined,
+  });
 }
 
 const year = new Date().getUTCFullYear();
@@ -80,7 +90,11 @@ cli(['user', 'add', '--login', 'paula', '--name', 'Paula Person',
   '--employed-from', '2019-01-01']);
 cli(['flag', 'enable', 'Technique', 'Jetons Api']);
 
-const server = spawn(serverBin, ['serve'], { env, stdio: 'inherit' });
+const server = spawn(serverBin, ['serve'], {
+  env,
+  stdio: 'inherit',
+  cwd: dist ? path.dirname(serverBin) : undefined,
+});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => server.kill(signal));
 }

@@ -7,11 +7,14 @@
 #   valid     the same with a valid token (200, served from the token cache)
 #   mistyped  the valid token with its last character changed (401 by checksum, then 429 once
 #             the address is throttled after 20 refusals; either way no database query)
-# then the server's peak RSS and the first page of the tokens table (list_tokens and the page).
+# then the server's peak RSS (after the valid rounds), a mixed load (bearer calls, console
+# pages, server functions: see mixed_load) at the first size, and the first page of the tokens
+# table (list_tokens and the page).
 #
 # Usage: server/bench/run.sh
 # Environment: BENCH_SIZES (tokens; default "1000 1000000"), BENCH_BACKENDS (default
-# "sqlite postgres"), BENCH_SECONDS (per wrk run; default 5), BENCH_ROUNDS (rounds of the
+# "sqlite postgres"), BENCH_SECONDS (per wrk run; default 5), BENCH_LOAD_SECONDS (the mixed
+# load, at the first size of each backend; default 60, 0 skips it), BENCH_ROUNDS (rounds of the
 # side-by-side pairs, medians reported; default 5), JETONS_TEST_POSTGRES (default
 # postgres://postgres@127.0.0.1:5432, trust authentication, as for the tests), BENCH_BINARY
 # (a server binary to measure instead of building one: compare two builds with two runs).
@@ -24,6 +27,7 @@ sizes=${BENCH_SIZES:-1000 1000000}
 backends=${BENCH_BACKENDS:-sqlite postgres}
 seconds=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-5}
+load_seconds=${BENCH_LOAD_SECONDS:-60}
 pg_admin=${JETONS_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 
 work=$(mktemp -d)
@@ -95,6 +99,39 @@ time_calls() {
   done
   median_ms=$(printf '%s\n' "${times[@]}" | sort -g | sed -n 3p | awk '{printf "%.1f", $1 * 1000}')
   bytes=$size
+}
+
+# --- the mixed load ---------------------------------------------------------------------------
+# wrk with mixed.lua for BENCH_LOAD_SECONDS against the running server: bearer calls, console
+# pages and server functions. The server's resident memory and open descriptors are sampled
+# every second; any non-2xx/3xx answer or socket error fails the run.
+load_rows=()
+mixed_load() {
+  local backend=$1 tokens=$2 out="$work/load.txt" samples="$work/samples.txt" cookie
+  cookie=$(awk '$6 ~ /jetons_session$/ {print $6 "=" $7}' "$jar")
+  [ -n "$cookie" ] || die "no session cookie for the mixed load"
+  : >"$samples"
+  BENCH_TOKEN=$token BENCH_COOKIE=$cookie BENCH_ORIGIN=$base \
+    wrk -t2 -c32 -d"${load_seconds}s" --timeout 10s --latency -s server/bench/mixed.lua \
+    "$base" >"$out" &
+  local wrk_pid=$! second=0
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    sleep 1
+    second=$((second + 1))
+    echo "$second $(awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status") $(ls "/proc/$server_pid/fd" | wc -l)" >>"$samples"
+  done
+  wait "$wrk_pid" || die "wrk failed: $(cat "$out")"
+  local rps requests non2xx errors at10 atend
+  rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")
+  requests=$(awk '/ requests in / {print $1}' "$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' "$out")
+  errors=$(awk '/Socket errors:/ {sub(/^ *Socket errors: */, ""); print}' "$out")
+  at10=$(awk '$1 == 10 {printf "%.0f MiB, %d fds", $2 / 1024, $3}' "$samples")
+  # The last sample while wrk still runs (its connections all open, as at 10 s).
+  atend=$(awk -v last=$((load_seconds - 1)) '$1 == last {printf "%.0f MiB, %d fds (second %d)", $2 / 1024, $3, $1}' "$samples")
+  echo "mixed load: $requests requests, $rps req/s, non-2xx/3xx ${non2xx:-0}, socket errors ${errors:-none}; at 10 s $at10; at the end $atend"
+  load_rows+=("| $backend | $tokens | ${load_seconds} | $requests | $rps | ${non2xx:-0} | ${errors:-0} | $at10 | $atend |")
+  [ -z "$non2xx" ] && [ -z "$errors" ] || { cat "$out" >&2; die "the mixed load had errors"; }
 }
 
 # --- one case --------------------------------------------------------------------------------
@@ -188,6 +225,20 @@ bench_case() {
     base_all+=("$pair_base")
     valid_ratios+=("$(ratio "${valid_all[-1]}" "$pair_base")")
   done
+  local rss_mib
+  rss_mib=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")
+  echo "peak RSS  $rss_mib MiB"
+
+  jar="$case_dir/cookies"
+  local status
+  status=$(curl -sS -o "$work/answer" -w '%{http_code}' -c "$jar" -H "Origin: $base" \
+    -H 'Accept: application/json' --data-urlencode login=admin --data-urlencode "password=$password" \
+    "$base/api/login")
+  [ "$status" = 200 ] || { cat "$work/answer" >&2; die "login answered $status"; }
+  # Before the mistyped tokens, which block this address's bearer calls for a minute.
+  if [ "$tokens" = "${sizes%% *}" ] && [ "$load_seconds" -gt 0 ]; then
+    mixed_load "$backend" "$tokens"
+  fi
   for round in $(seq "$rounds"); do
     if ((round % 2)); then measure_baseline; measure_mistyped; else measure_mistyped; measure_baseline; fi
     base2_all+=("$pair_base")
@@ -200,16 +251,6 @@ bench_case() {
   mist_rps=$(median "${mist_all[@]}")
   valid_lat=$(printf '%s\n' "${valid_lats[@]}" | awk -v m="$valid_rps" '$1 == m {print $2, $3, $4; exit}')
 
-  local rss_mib
-  rss_mib=$(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")
-  echo "peak RSS  $rss_mib MiB"
-
-  jar="$case_dir/cookies"
-  local status
-  status=$(curl -sS -o "$work/answer" -w '%{http_code}' -c "$jar" -H "Origin: $base" \
-    -H 'Accept: application/json' --data-urlencode login=admin --data-urlencode "password=$password" \
-    "$base/api/login")
-  [ "$status" = 200 ] || { cat "$work/answer" >&2; die "login answered $status"; }
   local list_ms list_bytes page_ms page_bytes search_ms short_ms filter_ms
   time_calls list_tokens -H 'Accept: application/json' -d '' "$base/api/list_tokens"
   list_ms=$median_ms list_bytes=$bytes
@@ -252,6 +293,14 @@ results="$target_dir/bench-results.md"
   echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
   echo
+  if [ "${#load_rows[@]}" -gt 0 ]; then
+    echo "Mixed load (wrk -t2 -c32, mixed.lua: 1/2 bearer calls, 1/4 tokens page, 1/4 list_tokens; server RSS and open descriptors):"
+    echo
+    echo "| backend | tokens | seconds | requests | req/s | non-2xx/3xx | socket errors | at 10 s | near the end |"
+    echo "|---|---:|---:|---:|---:|---:|---|---|---|"
+    printf '%s\n' "${load_rows[@]}"
+    echo
+  fi
   printf '%s\n' "${non2xx_notes[@]}"
 } >"$results"
 echo

@@ -24,7 +24,7 @@ pub fn is_plain_form_post(headers: &HeaderMap) -> bool {
 }
 
 /// Runs "Create" as the console's own pages do, then shows its answer as a page.
-pub async fn create_token_page(mut request: Request, next: Next) -> Response {
+pub async fn create_token_page(mut request: Request, next: Next, stylesheet: &str) -> Response {
     request
         .headers_mut()
         .insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -35,13 +35,13 @@ pub async fn create_token_page(mut request: Request, next: Next) -> Response {
         .unwrap_or_default();
     let (status, page) = if status.is_success() {
         match serde_json::from_slice::<CreatedToken>(&bytes) {
-            Ok(created) => (status, created_page::created(&created)),
+            Ok(created) => (status, created_page::created(&created, stylesheet)),
             Err(error) => {
                 tracing::error!(%error, "unreadable answer of create_token");
                 let error = ConsoleError::Internal;
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    created_page::refused(&error),
+                    created_page::refused(&error, stylesheet),
                 )
             }
         }
@@ -49,7 +49,7 @@ pub async fn create_token_page(mut request: Request, next: Next) -> Response {
         let error =
             serde_json::from_slice::<ConsoleError>(&bytes).unwrap_or(ConsoleError::Internal);
         let status = StatusCode::from_u16(error.status()).unwrap_or(status);
-        (status, created_page::refused(&error))
+        (status, created_page::refused(&error, stylesheet))
     };
     (
         status,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -20,6 +20,7 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use app::backend::{Console, LoginThrottle, StoreError};
 use app::{shell, App};
 
+use crate::assets;
 use crate::bearer::{ApiCaller, BearerAuth};
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
@@ -122,7 +123,10 @@ pub enum ServeError {
 
 pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
     let conf = get_configuration(None).map_err(|e| ServeError::Configuration(Box::new(e)))?;
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    if let Some(name) = assets::output_name() {
+        leptos_options.output_name = name.into();
+    }
     let addr: SocketAddr = leptos_options.site_addr;
     let listener = TcpListener::bind(addr)
         .await
@@ -166,6 +170,7 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
         proxies: settings.trusted_proxies.clone(),
         public_origin: settings.public_origin.clone(),
         metrics: settings.metrics_addr.is_some(),
+        stylesheet: app::stylesheet_href(&leptos_options),
     });
     if edge.public_origin.is_none() && !local.ip().is_loopback() {
         tracing::warn!(
@@ -174,7 +179,15 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
         );
     }
     let routes = generate_route_list(App);
-    let app = Router::new()
+    let mut app = Router::new();
+    for path in assets::paths() {
+        let file = path.clone();
+        app = app.route(
+            &path,
+            get(move |headers: HeaderMap| async move { assets::answer(&file, &headers) }),
+        );
+    }
+    let app = app
         .route("/api/v1/me", get(me))
         .route(health::HEALTH_PATH, get(health::healthz))
         .route(health::READY_PATH, get(health::readyz))

@@ -3,7 +3,9 @@
 //! - `build`: server binary, size-optimised WASM (wasm-bindgen at the Cargo.lock version, as a
 //!   library; wasm-opt from npm's binaryen), CSS and public assets into the site root.
 //! - `serve`: build, then serve the console with demo data on the embedded SQLite database.
-//! - `test`: build, then every test: Rust unit and integration tests, then Playwright.
+//! - `test`: build, then every test: Rust unit and integration tests, then Playwright; then
+//!   `dist`, and Playwright's core flow against the dist binary run from another directory.
+//! - `dist`: one release binary with the site inside it (see `dist.rs`).
 //!
 //! Each command installs what it needs (wasm target, npm packages, Chromium) when missing.
 
@@ -11,6 +13,8 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
+
+mod dist;
 
 const OUTPUT_NAME: &str = "jetons";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -25,10 +29,12 @@ fn main() -> ExitCode {
         Some("build") => Workspace::locate().and_then(|ws| ws.build().map(|_| ())),
         Some("serve") => Workspace::locate().and_then(|ws| ws.serve(&args[1..])),
         Some("test") => Workspace::locate().and_then(|ws| ws.test(&args[1..])),
+        Some("dist") => Workspace::locate().and_then(|ws| ws.dist().map(|_| ())),
         _ => {
             eprintln!(
-                "usage: cargo site build | serve [server args] | test [playwright args]\n\
+                "usage: cargo site build | serve [server args] | test [playwright args] | dist\n\
                  build  server binary + optimised WASM + CSS into the site root\n\
+                 dist   one release binary with the site inside it: target/dist/jetons\n\
                  serve  build, then serve the console with demo data (SQLite under data/)\n\
                  test   build, then Rust unit + integration tests and Playwright browser tests"
             );
@@ -176,11 +182,21 @@ impl Workspace {
 
     fn build(&self) -> Result<Site> {
         let started = Instant::now();
-        self.ensure_wasm_target()?;
-        self.ensure_npm()?;
         run(self
             .cargo()
             .args(["build", "--package", "server", "--bin", "server"]))?;
+        let root = self.build_assets()?;
+        eprintln!("site: built in {:.0?}", started.elapsed());
+        Ok(Site {
+            root,
+            server: self.target.join("debug").join("server"),
+        })
+    }
+
+    /// The WASM (size-optimised), its JS, the CSS and the public files, into the site root.
+    fn build_assets(&self) -> Result<PathBuf> {
+        self.ensure_wasm_target()?;
+        self.ensure_npm()?;
         run(self.cargo().args([
             "build",
             "--package",
@@ -214,16 +230,12 @@ impl Workspace {
 
         let size = |path: &Path| std::fs::metadata(path).map(|m| m.len() / 1024).unwrap_or(0);
         eprintln!(
-            "site: built in {:.0?} — {} ({} KiB WASM, {} KiB JS)",
-            started.elapsed(),
+            "site: {} ({} KiB WASM, {} KiB JS)",
             site.display(),
             size(&wasm),
             size(&pkg.join(format!("{OUTPUT_NAME}.js"))),
         );
-        Ok(Site {
-            root: site,
-            server: self.target.join("debug").join("server"),
-        })
+        Ok(site)
     }
 
     fn bindgen(&self, raw: &Path, pkg: &Path) -> Result {
@@ -351,6 +363,8 @@ impl Workspace {
             .args(playwright_args)
             .current_dir(self.end2end())
             .env("JETONS_SERVER_BIN", &site.server)
-            .env("LEPTOS_SITE_ROOT", &site.root))
+            .env("LEPTOS_SITE_ROOT", &site.root))?;
+        let dist = self.dist()?;
+        self.test_dist(&dist)
     }
 }

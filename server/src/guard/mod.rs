@@ -20,8 +20,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use server_fn::ServerFn;
 
-use app::api;
 use app::model::ConsoleError;
+use app::{api, FAVICON};
 
 use crate::client::{self, TrustedProxies};
 use crate::form;
@@ -109,6 +109,8 @@ pub struct Edge {
     pub public_origin: Option<PublicOrigin>,
     /// Whether requests are counted (`JETONS_METRICS_ADDR` is set).
     pub metrics: bool,
+    /// The site's stylesheet, for the pages answered outside Leptos.
+    pub stylesheet: String,
 }
 
 /// In front of everything, in one layer (every API call pays for it): size limits, the host
@@ -118,7 +120,7 @@ pub async fn front(State(edge): State<Arc<Edge>>, mut request: Request, next: Ne
     let class = edge
         .metrics
         .then(|| metrics::route_class(request.uri().path()));
-    let is_asset = request.uri().path().starts_with("/pkg/");
+    let is_asset = request.uri().path().starts_with("/pkg/") || request.uri().path() == FAVICON;
     let id = request_id::for_request(&edge.proxies, &request);
     let refusal = size_refusal(&request).or_else(|| misdirected(&edge, &request));
     let mut response = match refusal {
@@ -283,7 +285,7 @@ pub async fn server_functions(
     if request.uri().path() == api::CreateToken::PATH
         && no_js::is_plain_form_post(request.headers())
     {
-        return no_js::create_token_page(request, next).await;
+        return no_js::create_token_page(request, next, &edge.stylesheet).await;
     }
     let response = with_error_status(next.run(request).await).await;
     no_js::own_redirect(response)
