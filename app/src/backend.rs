@@ -13,6 +13,7 @@ use crate::domain::{rules, Employment, TokenHash, TokenName};
 pub use crate::failure_counts::{FailureCounts, Limits, LocalCounts};
 pub use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::model::AuditAction;
+pub use crate::password_checks::PasswordChecks;
 pub use crate::throttle::Throttle;
 use crate::token_query::TokenQuery;
 #[cfg(doc)]
@@ -268,6 +269,7 @@ pub struct Console {
     pub login_throttle: Arc<LoginThrottle>,
     /// Signs the device cookies of browsers that logged in (shared by every instance).
     pub device_key: DeviceKey,
+    pub password_checks: Arc<PasswordChecks>,
 }
 
 impl Console {

@@ -18,6 +18,8 @@ pub mod failure_counts;
 #[cfg(feature = "ssr")]
 pub mod login_throttle;
 #[cfg(feature = "ssr")]
+pub mod password_checks;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;

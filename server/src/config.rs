@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use app::backend::{Clock, Limits, SessionPolicy};
 use app::failure_counts::DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE;
+use app::password_checks::{DEFAULT_PASSWORD_CHECKS, DEFAULT_PASSWORD_CHECK_WAIT};
 
 use crate::client::TrustedProxies;
 use crate::listener::ConnectionLimits;
@@ -28,6 +29,9 @@ pub struct Settings {
     /// Failed logins a minute on the whole server before only browsers known for their login
     /// get in.
     pub login_limits: Limits,
+    /// Password checks at once, and how long a login waits for one.
+    pub password_checks: usize,
+    pub password_check_wait: std::time::Duration,
     /// Where browsers reach the console (production): see [`PublicOrigin`].
     pub public_origin: Option<PublicOrigin>,
     pub connections: ConnectionLimits,
@@ -240,6 +244,11 @@ impl Settings {
             })
             .transpose()?;
         Ok(Self {
+            password_checks: count_var("JETONS_PASSWORD_CHECKS", DEFAULT_PASSWORD_CHECKS, 64)?,
+            password_check_wait: duration_var(
+                "JETONS_PASSWORD_CHECK_WAIT",
+                DEFAULT_PASSWORD_CHECK_WAIT.as_secs(),
+            )?,
             metrics_addr,
             connections,
             body_read_timeout: duration_var("JETONS_BODY_READ_TIMEOUT", 10)?,

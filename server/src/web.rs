@@ -17,7 +17,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-use app::backend::{Console, LoginThrottle, StoreError};
+use app::backend::{Console, LoginThrottle, PasswordChecks, StoreError};
 use app::{shell, App};
 
 use crate::assets;
@@ -151,6 +151,10 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
         sessions: settings.sessions,
         login_throttle: Arc::new(LoginThrottle::new(db.failure_counts(settings.login_limits))),
         device_key,
+        password_checks: Arc::new(PasswordChecks::new(
+            settings.password_checks,
+            settings.password_check_wait,
+        )),
     };
     if db.shared_failure_counts().is_some() {
         tokio::spawn(prune_failures(db.clone(), settings.clock));

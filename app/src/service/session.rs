@@ -9,9 +9,8 @@ use rand::RngCore;
 use super::{audit, client_ip, console, cookie_value, internal, request_parts, respond};
 use crate::backend::{Console, Credentials, PersonRecord};
 use crate::domain::device::{KnownDevice, DEVICE_COOKIE_DAYS, NONCE_BYTES};
-use crate::domain::password;
 use crate::domain::token::{sha256_hex, to_hex};
-use crate::model::{AuditAction, ConsoleError, PASSWORD_CHECK_WAIT_SECONDS};
+use crate::model::{AuditAction, ConsoleError};
 
 pub const HOME: &str = "/security/api-tokens";
 /// Where the login target is written in the audit log.
@@ -20,46 +19,6 @@ const CONSOLE_TARGET: &str = "Administration console";
 /// How logins end, as counted for the metrics (fixed words only).
 fn count_login(outcome: &'static str) {
     metrics::counter!("jetons_login_outcomes_total", "outcome" => outcome).increment(1);
-}
-
-/// argon2id costs ~19 MiB and tens of ms per check: at most this many run at once, each in
-/// memory kept for the next one.
-const PASSWORD_CHECKS_AT_ONCE: usize = 2;
-static PASSWORD_CHECKS: tokio::sync::Semaphore =
-    tokio::sync::Semaphore::const_new(PASSWORD_CHECKS_AT_ONCE);
-static CHECK_MEMORY: std::sync::Mutex<Vec<password::CheckMemory>> =
-    std::sync::Mutex::new(Vec::new());
-/// A login waits at most this long for a password check; then it is told to come back.
-const PASSWORD_CHECK_WAIT: std::time::Duration =
-    std::time::Duration::from_secs(PASSWORD_CHECK_WAIT_SECONDS);
-
-/// Checks `password` against `stored` when a check slot frees up within
-/// [`PASSWORD_CHECK_WAIT`]; `None` when none did.
-async fn check_password(stored: Option<String>, password: String) -> Option<bool> {
-    let permit = tokio::time::timeout(PASSWORD_CHECK_WAIT, PASSWORD_CHECKS.acquire())
-        .await
-        .ok()?
-        .ok()?;
-    let take = || {
-        CHECK_MEMORY
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pop()
-            .unwrap_or_default()
-    };
-    let mut memory = take();
-    let checked = tokio::task::spawn_blocking(move || {
-        let verified = password::verify_password_in(&mut memory, stored.as_deref(), &password);
-        (verified, memory)
-    })
-    .await;
-    drop(permit);
-    let (verified, memory) = checked.ok()?;
-    CHECK_MEMORY
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(memory);
-    Some(verified)
 }
 
 /// The session cookie's name: `__Host-` tells browsers it is Secure, host-only and for `/`.
@@ -214,7 +173,8 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     let credentials = credentials(&console, login).await?;
     let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let attempted = audit_actor(credentials.as_ref());
-    let Some(verified) = check_password(stored, password.to_owned()).await else {
+    let checks = &console.password_checks;
+    let Some(verified) = checks.check(stored, password.to_owned()).await else {
         respond(
             console
                 .login_throttle
@@ -224,7 +184,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
         )?;
         tracing::warn!("console login refused: every password check slot is busy");
         count_login("busy");
-        let retry_after = PASSWORD_CHECK_WAIT.as_secs();
+        let retry_after = checks.retry_after();
         return refuse(ConsoleError::Busy { retry_after });
     };
     let person = match (verified, credentials) {
