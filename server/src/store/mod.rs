@@ -9,7 +9,11 @@ mod console;
 mod failures;
 mod operator;
 mod readiness;
+#[cfg(test)]
+mod schema_parity;
 mod secrets;
+#[cfg(test)]
+mod test_databases;
 mod token_cache;
 mod token_page;
 mod tokens;

@@ -144,10 +144,7 @@ async fn check_short_search(db: &Db, backend: Backend, explain: &str, setup: &[&
 
 #[tokio::test]
 async fn sqlite_pages_read_tokens_through_an_index() {
-    let dir = std::env::temp_dir().join(format!("jetons-plans-{}", std::process::id()));
-    let db = Db::open(&format!("sqlite://{}/plans.db", dir.display()))
-        .await
-        .expect("open");
+    let (db, dir) = crate::store::test_databases::sqlite("plans").await;
     with_statistics(&db, "ANALYZE").await;
     for query in views() {
         let plan = plan(
@@ -192,22 +189,7 @@ async fn sqlite_pages_read_tokens_through_an_index() {
 
 #[tokio::test]
 async fn postgresql_pages_read_tokens_through_an_index() {
-    let server = std::env::var("JETONS_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let name = format!("jetons_plans_{}", std::process::id());
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(&format!("{server}/postgres"))
-        .await
-        .expect("PostgreSQL for the tests");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .expect("drop");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .expect("create");
-    let db = Db::open(&format!("{server}/{name}")).await.expect("open");
+    let (db, dropper) = crate::store::test_databases::postgres("plans").await;
     with_statistics(&db, "VACUUM ANALYZE").await;
     // An empty table is cheapest to scan whole: forbid that, to learn whether an index path
     // exists at all.
@@ -235,9 +217,5 @@ async fn postgresql_pages_read_tokens_through_an_index() {
         "{counted}"
     );
     check_short_search(&db, Backend::Postgres, "EXPLAIN", &setup).await;
-    db.close().await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .expect("drop");
+    dropper.drop_database(db).await;
 }
