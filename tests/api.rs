@@ -1,6 +1,6 @@
 //! The bearer-protected API, through real HTTP against the real server and a real database.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use support::{TestDb, ADMIN};

@@ -1,7 +1,7 @@
 //! The audit log through real HTTP: which events it records, with whom, from where and on what;
 //! newest first, 50 a page; who may read it; and how its page shows it.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;

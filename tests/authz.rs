@@ -4,7 +4,7 @@
 //! (the admin's token list and the audit log's size are the same before and after).
 //! The console pages' matrix is in `authz_pages.rs`.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{HeaderMap, ACCEPT, ALLOW, SET_COOKIE};
 use reqwest::{Client, Method, StatusCode};

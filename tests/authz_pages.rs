@@ -3,7 +3,7 @@
 //! answer (status, redirect, explanation), no token shown, and proof that nothing changed.
 //! The server functions' matrix is in `authz.rs`.
 
-mod support;
+use crate::support;
 
 use reqwest::header::LOCATION;
 use reqwest::Client;

@@ -2,7 +2,7 @@
 //! naming what is wrong, and nothing is stored. Names that only look dangerous are legitimate:
 //! they are stored, served and shown exactly as typed.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! More bad input, through real HTTP and the real CLI: double submits, oversized requests, and
 //! operator commands that must be refused. Every case gets a clear refusal and stores nothing.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, ORIGIN};
 use reqwest::{Client, StatusCode};

@@ -2,7 +2,7 @@
 //! client address, and the record of a token's last use. A second client address on loopback
 //! is 127.0.0.2 (`local_address`).
 
-mod support;
+use crate::support;
 
 use reqwest::header::{HeaderMap, AUTHORIZATION};
 use reqwest::{Client, StatusCode};

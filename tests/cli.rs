@@ -1,6 +1,6 @@
 //! The operator CLI against a real database: clear answers, non-zero exits on bad input.
 
-mod support;
+use crate::support;
 
 use support::TestDb;
 

@@ -3,7 +3,7 @@
 //! longest makes room; SIGTERM ends the server after its grace period even while a client
 //! holds a half-sent request. (Every wait below is a bound on a failure, not a measure.)
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The console's server functions and pages, through real HTTP: no session, the right 090201,
 //! the feature flag, bad input, server-side rendering.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{LOCATION, ORIGIN};
 use reqwest::StatusCode;

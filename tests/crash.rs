@@ -1,7 +1,7 @@
 //! `kill -9` in the middle of creating tokens: after a restart, every token has its audit
 //! event and every creation event its token; nothing is half written.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! within the connection wait (2 s), never a 500 or a hang; when it is back, everything
 //! recovers by itself. The database is cut and restored through a relay the test controls.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! nonce that every inline script carries, no-store on everything but the static bundles,
 //! nosniff, no-referrer and no framing. Sessions and their cookies are in `session_hardening.rs`.
 
-mod support;
+use crate::support;
 
 use reqwest::header::HeaderMap;
 use reqwest::{Client, StatusCode};

@@ -1,6 +1,6 @@
 //! `/healthz` and `/readyz`, as a load balancer calls them: no session, no credentials.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{CACHE_CONTROL, RETRY_AFTER};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! given twice, look-alike media types, and a `Referer` that would send the browser away.
 //! Each is refused with a clear 4xx before it reaches the database, and changes nothing.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Several servers on one PostgreSQL database count refused attempts together: N instances
 //! do not give an attacker N times the budget (SQLite runs one server, which counts alone).
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, ORIGIN};
 use reqwest::StatusCode;

@@ -7,7 +7,7 @@
 //! the rest, so this file starts the server itself (same environment as support, `db.env` last
 //! so that `db.with_env("RUST_LOG", …)` wins over the default `debug`) and keeps both streams.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! login and on every request; the operator CLI takes rights and passwords away, and any
 //! change to a person ends that person's console sessions at once.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! per client address) and request size limits (the bearer API's are in bearer_limits.rs). A
 //! second client address on loopback is 127.0.0.2 (`local_address`).
 
-mod support;
+use crate::support;
 
 use std::net::IpAddr;
 

@@ -3,7 +3,7 @@
 //! (device cookie); past the server's cap on failed logins a minute only such browsers get
 //! in; IPv6 clients are counted per /64, /56 and /48 together.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! What an operator watches: Prometheus metrics on their own address, one request id per
 //! request (in its log lines and in `X-Request-Id`), and JSON logs on demand.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, ORIGIN};
 use reqwest::StatusCode;

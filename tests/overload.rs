@@ -3,7 +3,7 @@
 //! which a test provokes with one slot and a second's wait), and the server's memory stays
 //! bounded afterwards.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, ORIGIN, RETRY_AFTER};
 use reqwest::StatusCode;

@@ -1,6 +1,6 @@
 //! The scale-out path: the same server on PostgreSQL (`DATABASE_URL=postgres://…`).
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use support::{TestDb, ADMIN, NO_RIGHT};

@@ -2,7 +2,7 @@
 //! the one the proxy forwarded for: in the audit log, in a token's last use and for the login
 //! throttle. Without that setting, X-Forwarded-For is ignored.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, ORIGIN};
 use reqwest::StatusCode;

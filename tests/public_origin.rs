@@ -2,7 +2,7 @@
 //! a state-changing request must carry exactly that `Origin` (scheme included), cookies are
 //! `Secure`, and `Strict-Transport-Security` is sent. Health checks pass by address.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::{TestDb, TestServer, ADMIN};

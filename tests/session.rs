@@ -1,7 +1,7 @@
 //! Console sessions and cross-site requests, through real HTTP: login (with and without
 //! JavaScript), cookie attributes, rotation, logout, and refusal of cross-origin posts.
 
-mod support;
+use crate::support;
 
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! settings. The security headers are in `headers.rs`; login throttling, the bearer API's limits
 //! and request size limits are in `limits.rs`.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicU32, Ordering};

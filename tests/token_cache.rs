@@ -2,7 +2,7 @@
 //! a token can stop reaches it at once on the instance that made the change and within a
 //! second elsewhere (the CLI is another process; a second server is another instance).
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The tokens table at any size: keyset pages that stay put while rows are added, every sort
 //! in both directions, the filters, the count, and bad queries — on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 

@@ -1,13 +1,10 @@
 //! Starts the real server binary on an ephemeral port with a fresh database, and talks to it
 //! over real HTTP.
-#![allow(dead_code)]
 
 mod db;
 mod http;
 pub mod relay;
 pub use db::TestDb;
-// Each test binary uses its own share of these.
-#[allow(unused_imports)]
 pub use http::{
     answer, call_as, client_from, plain_client, post_raw, raw_exchange, retry_after, session_cookie,
 };
