@@ -9,7 +9,6 @@
 
 use crate::support;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::Child;
 use std::sync::Mutex;
@@ -38,23 +37,12 @@ struct Server {
 impl Server {
     fn start(db: &TestDb) -> Self {
         let stderr = db.dir.join("leaks-server.log");
-        let mut child = support::serve_command(db, &stderr)
-            .spawn()
-            .expect("spawn the server");
-        let pipe = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            let mut all = String::new();
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if let Some(addr) = line.split("listening on ").nth(1) {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-                all.push_str(&line);
-                all.push('\n');
-            }
-            all
-        });
-        let Ok(base) = rx.recv_timeout(Duration::from_secs(30)) else {
+        let support::Started {
+            mut child,
+            address,
+            output: reader,
+        } = support::spawn_server(&mut support::serve_command(db, &stderr));
+        let Ok(base) = address.recv_timeout(Duration::from_secs(30)) else {
             let _ = child.kill();
             let log = std::fs::read_to_string(&stderr).unwrap_or_default();
             panic!("server did not start: {log}");

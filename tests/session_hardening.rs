@@ -5,7 +5,6 @@
 
 use crate::support;
 
-use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -235,19 +234,11 @@ async fn try_serve(db: &TestDb, env: &[(&str, &str)]) -> Start {
         "try-serve-{}.log",
         RUNS.fetch_add(1, Ordering::SeqCst)
     ));
-    let mut child = support::serve_command(db, &log)
-        .envs(env.iter().copied())
-        .spawn()
-        .expect("spawn the server");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("listening on ") {
-                let _ = tx.send(());
-            }
-        }
-    });
+    let support::Started {
+        mut child,
+        address: rx,
+        ..
+    } = support::spawn_server(support::serve_command(db, &log).envs(env.iter().copied()));
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if rx.try_recv().is_ok() {

@@ -44,6 +44,37 @@ pub fn serve_command(db: &TestDb, log: &std::path::Path) -> Command {
     command
 }
 
+/// A server process whose stdout is read to its end: its listening address as soon as it
+/// prints it, and all of its output once it exits.
+pub struct Started {
+    pub child: Child,
+    pub address: std::sync::mpsc::Receiver<String>,
+    pub output: std::thread::JoinHandle<String>,
+}
+
+/// Spawns `command` (see [`serve_command`]) and reads what it prints.
+pub fn spawn_server(command: &mut Command) -> Started {
+    let mut child = command.spawn().expect("spawn the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, address) = std::sync::mpsc::channel();
+    let output = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.split("listening on ").nth(1) {
+                let _ = tx.send(addr.trim().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    Started {
+        child,
+        address,
+        output,
+    }
+}
+
 pub struct TestServer {
     pub base: String,
     pub log: PathBuf,
@@ -57,20 +88,10 @@ impl TestServer {
             "server-{}.log",
             COUNTER.fetch_add(1, Ordering::SeqCst)
         ));
-        let mut child = serve_command(db, &log)
-            .envs(extra_env.iter().copied())
-            .spawn()
-            .expect("spawn the server");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line.split("listening on ").nth(1) {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        let base = match rx.recv_timeout(Duration::from_secs(30)) {
+        let Started {
+            mut child, address, ..
+        } = spawn_server(serve_command(db, &log).envs(extra_env.iter().copied()));
+        let base = match address.recv_timeout(Duration::from_secs(30)) {
             Ok(base) => base,
             Err(_) => {
                 let _ = child.kill();
