@@ -7,6 +7,7 @@ mod components;
 #[cfg(feature = "ssr")]
 pub mod created_page;
 pub mod model;
+pub mod routes;
 pub mod token_query;
 
 #[cfg(feature = "ssr")]
@@ -68,8 +69,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 #[component]
 fn Home() -> impl IntoView {
-    components::shell::server_redirect("/security/api-tokens");
-    view! { <Redirect path="/security/api-tokens" /> }
+    components::shell::server_redirect(routes::TOKENS_PATH);
+    view! { <Redirect path=routes::TOKENS_PATH /> }
 }
 
 #[component]

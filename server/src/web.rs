@@ -259,3 +259,21 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use app::routes::{AUDIT_LOG_PATH, LOGIN_PATH, NEW_TOKEN_PATH, TOKENS_PATH};
+
+    use super::*;
+
+    #[test]
+    fn every_named_path_is_a_route() {
+        let routes: Vec<String> = generate_route_list(App)
+            .iter()
+            .map(|route| route.path().to_owned())
+            .collect();
+        for path in [LOGIN_PATH, TOKENS_PATH, NEW_TOKEN_PATH, AUDIT_LOG_PATH] {
+            assert!(routes.iter().any(|r| r == path), "{path}: {routes:?}");
+        }
+    }
+}

@@ -8,8 +8,7 @@ use leptos_router::hooks::use_query_map;
 use super::shell::ConsoleShell;
 use crate::api::audit_log;
 use crate::model::{AuditEntry, AuditPage};
-
-pub const AUDIT_LOG_PATH: &str = "/security/audit-log";
+use crate::routes::AUDIT_LOG_PATH;
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::routes::TOKENS_PATH;
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -10,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
         <main class="standalone">
             <h1>"Page not found"</h1>
             <p>
-                <a href="/security/api-tokens">"Back to the administration console"</a>
+                <a href=TOKENS_PATH>"Back to the administration console"</a>
             </p>
         </main>
     }

@@ -6,6 +6,7 @@ use leptos_router::components::{Redirect, A};
 
 use crate::api::{current_admin, Logout};
 use crate::model::ConsoleError;
+use crate::routes::{AUDIT_LOG_PATH, LOGIN_PATH, TOKENS_PATH};
 
 #[component]
 fn LogoutButton() -> impl IntoView {
@@ -53,10 +54,10 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                                 <span class="nav-group">"Security"</span>
                                                 <ul>
                                                     <li>
-                                                        <A href="/security/api-tokens">"API tokens"</A>
+                                                        <A href=TOKENS_PATH>"API tokens"</A>
                                                     </li>
                                                     <li>
-                                                        <A href="/security/audit-log">"Audit log"</A>
+                                                        <A href=AUDIT_LOG_PATH>"Audit log"</A>
                                                     </li>
                                                 </ul>
                                             </li>
@@ -68,8 +69,8 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                 .into_any()
                         }
                         Err(ConsoleError::NotLoggedIn) => {
-                            server_redirect("/login");
-                            view! { <Redirect path="/login" /> }.into_any()
+                            server_redirect(LOGIN_PATH);
+                            view! { <Redirect path=LOGIN_PATH /> }.into_any()
                         }
                         Err(error @ (ConsoleError::Forbidden | ConsoleError::NotEmployed)) => {
                             view! {

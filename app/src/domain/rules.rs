@@ -138,13 +138,24 @@ impl Employment {
 
 /// Why a stored token cannot authenticate today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum Unusable {
-    #[error("The token has been removed.")]
     Removed,
-    #[error("The token has expired.")]
     Expired,
-    #[error("The token's user is no longer a technical user working in the company.")]
     OwnerIneligible,
+}
+
+impl Unusable {
+    /// What the API tells a caller whose token is refused for this reason.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Removed => "The token has been removed.",
+            Self::Expired => "The token has expired.",
+            Self::OwnerIneligible => {
+                "The token's user is no longer a technical user working in the company."
+            }
+        }
+    }
 }
 
 /// Whether a stored token may authenticate a request made on `today`.

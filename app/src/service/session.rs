@@ -11,8 +11,8 @@ use crate::backend::{Console, Credentials, PersonRecord};
 use crate::domain::device::{KnownDevice, DEVICE_COOKIE_DAYS, NONCE_BYTES};
 use crate::domain::token::{sha256_hex, to_hex};
 use crate::model::{AuditAction, ConsoleError};
+use crate::routes::{LOGIN_PATH, TOKENS_PATH};
 
-pub const HOME: &str = "/security/api-tokens";
 /// Where the login target is written in the audit log.
 const CONSOLE_TARGET: &str = "Administration console";
 
@@ -114,7 +114,7 @@ fn refuse(error: ConsoleError) -> Result<(), ConsoleError> {
             ConsoleError::Busy { .. } => "busy",
             _ => "1",
         };
-        leptos_axum::redirect(&format!("/login?failed={reason}"));
+        leptos_axum::redirect(&format!("{LOGIN_PATH}?failed={reason}"));
         return Err(error);
     }
     respond(Err(error))
@@ -261,7 +261,7 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let proof = console.device_key.issue(login, nonce, began);
     set_header(header::SET_COOKIE, &device_cookie(&console, &proof));
-    leptos_axum::redirect(HOME);
+    leptos_axum::redirect(TOKENS_PATH);
     Ok(())
 }
 
@@ -279,6 +279,6 @@ pub async fn logout() -> Result<(), ConsoleError> {
             .map_err(internal)?;
     }
     set_header(header::SET_COOKIE, &session_cookie(&console, "", 0));
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(LOGIN_PATH);
     Ok(())
 }

@@ -13,10 +13,7 @@ pub const COUNT_LIMIT: u64 = 10_000;
 /// The longest search text accepted (characters).
 pub const SEARCH_MAX_CHARS: usize = 100;
 
-/// The route of the tokens page.
-pub const TOKENS_PATH: &str = "/security/api-tokens";
-/// "Create an API token" as a page of its own (for browsers without JavaScript).
-pub const NEW_TOKEN_PATH: &str = "/security/api-tokens/new";
+pub use crate::routes::{NEW_TOKEN_PATH, TOKENS_PATH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum SortKey {

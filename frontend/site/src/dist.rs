@@ -11,7 +11,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::{copy_dir, run, Result, Workspace, OUTPUT_NAME};
+use crate::{copy_dir, run, Result, Workspace};
 
 /// The dist binary, and the folder that was embedded in it.
 pub struct Dist {
@@ -69,13 +69,15 @@ impl Workspace {
             std::fs::remove_dir_all(&staged)
                 .map_err(|e| format!("remove {}: {e}", staged.display()))?;
         }
-        let pkg = staged.join("pkg");
+        let name = &self.leptos.output_name;
+        let pkg_dir = &self.leptos.pkg_dir;
+        let pkg = staged.join(pkg_dir);
         std::fs::create_dir_all(&pkg).map_err(|e| format!("create {}: {e}", pkg.display()))?;
 
         let mut digest = Sha256::new();
         let mut bundles = Vec::new();
         for extension in BUNDLES {
-            let bytes = read(&site.join("pkg").join(format!("{OUTPUT_NAME}.{extension}")))?;
+            let bytes = read(&site.join(pkg_dir).join(format!("{name}.{extension}")))?;
             digest.update(&bytes);
             bundles.push((extension, bytes));
         }
@@ -83,11 +85,11 @@ impl Workspace {
             .iter()
             .map(|byte| format!("{byte:02x}"))
             .collect();
-        let output_name = format!("{OUTPUT_NAME}.{hash}");
+        let output_name = format!("{name}.{hash}");
         for (extension, bytes) in &bundles {
             write(&pkg.join(format!("{output_name}.{extension}")), bytes)?;
         }
-        copy_dir(&self.root.join("frontend/public"), &staged)?;
+        copy_dir(&self.leptos.assets_dir, &staged)?;
         for file in files(&staged)? {
             let bytes = read(&file)?;
             let name = file.display().to_string();
@@ -108,7 +110,7 @@ impl Workspace {
             .args(["--features", "dist"])
             .env("JETONS_DIST_SITE", &staged)
             .env("JETONS_DIST_OUTPUT_NAME", &output_name))?;
-        let binary = out.join(OUTPUT_NAME);
+        let binary = out.join(name);
         let built = self.target.join("release").join("server");
         std::fs::copy(&built, &binary)
             .map_err(|e| format!("copy {} to {}: {e}", built.display(), binary.display()))?;
@@ -131,7 +133,7 @@ impl Workspace {
         let elsewhere = std::env::temp_dir().join(format!("jetons-dist-{}", std::process::id()));
         std::fs::create_dir_all(&elsewhere)
             .map_err(|e| format!("create {}: {e}", elsewhere.display()))?;
-        let binary = elsewhere.join(OUTPUT_NAME);
+        let binary = elsewhere.join(&self.leptos.output_name);
         std::fs::copy(&dist.binary, &binary)
             .map_err(|e| format!("copy {}: {e}", dist.binary.display()))?;
         let outcome = run(Command::new("npx")

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod dist;
 
-const OUTPUT_NAME: &str = "jetons";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -54,6 +53,36 @@ struct Workspace {
     root: PathBuf,
     target: PathBuf,
     cargo: String,
+    leptos: Leptos,
+}
+
+/// The site's names and paths, read from `[[workspace.metadata.leptos]]` (where cargo-leptos
+/// reads them too, so the two cannot drift).
+struct Leptos {
+    /// The bundles' base name (`<name>.js`, `.wasm`, `.css`).
+    output_name: String,
+    /// The bundles' folder under the site root.
+    pkg_dir: String,
+    style_file: PathBuf,
+    assets_dir: PathBuf,
+}
+
+impl Leptos {
+    fn from_metadata(metadata: &serde_json::Value, root: &Path) -> Result<Self> {
+        let section = &metadata["metadata"]["leptos"][0];
+        let text = |key: &str| {
+            section[key]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("[[workspace.metadata.leptos]] has no {key}"))
+        };
+        Ok(Self {
+            output_name: text("output-name")?,
+            pkg_dir: text("site-pkg-dir")?,
+            style_file: root.join(text("style-file")?),
+            assets_dir: root.join(text("assets-dir")?),
+        })
+    }
 }
 
 struct Site {
@@ -133,8 +162,10 @@ impl Workspace {
                 .map(PathBuf::from)
                 .ok_or_else(|| format!("cargo metadata has no {name}"))
         };
+        let root = field("workspace_root")?;
         Ok(Self {
-            root: field("workspace_root")?,
+            leptos: Leptos::from_metadata(&metadata, &root)?,
+            root,
             target: field("target_directory")?,
             cargo,
         })
@@ -209,31 +240,30 @@ impl Workspace {
         ]))?;
 
         let site = self.target.join("site");
-        let pkg = site.join("pkg");
+        let pkg = site.join(&self.leptos.pkg_dir);
+        let name = &self.leptos.output_name;
         std::fs::create_dir_all(&pkg).map_err(|e| format!("create {}: {e}", pkg.display()))?;
         let raw = self
             .target
             .join(WASM_TARGET)
             .join(WASM_PROFILE)
             .join("frontend.wasm");
-        let wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+        let wasm = pkg.join(format!("{name}.wasm"));
         if modified(&wasm) < modified(&raw) {
             self.bindgen(&raw, &pkg)?;
-            self.optimise(&pkg.join(format!("{OUTPUT_NAME}_bg.wasm")), &wasm)?;
+            self.optimise(&pkg.join(format!("{name}_bg.wasm")), &wasm)?;
         }
-        std::fs::copy(
-            self.root.join("style/main.css"),
-            pkg.join(format!("{OUTPUT_NAME}.css")),
-        )
-        .map_err(|e| format!("copy style/main.css: {e}"))?;
-        copy_dir(&self.root.join("frontend/public"), &site)?;
+        let style = &self.leptos.style_file;
+        std::fs::copy(style, pkg.join(format!("{name}.css")))
+            .map_err(|e| format!("copy {}: {e}", style.display()))?;
+        copy_dir(&self.leptos.assets_dir, &site)?;
 
         let size = |path: &Path| std::fs::metadata(path).map(|m| m.len() / 1024).unwrap_or(0);
         eprintln!(
             "site: {} ({} KiB WASM, {} KiB JS)",
             site.display(),
             size(&wasm),
-            size(&pkg.join(format!("{OUTPUT_NAME}.js"))),
+            size(&pkg.join(format!("{name}.js"))),
         );
         Ok(site)
     }
@@ -242,7 +272,7 @@ impl Workspace {
         eprintln!("site: wasm-bindgen {}", raw.display());
         wasm_bindgen_cli_support::Bindgen::new()
             .input_path(raw)
-            .out_name(OUTPUT_NAME)
+            .out_name(&self.leptos.output_name)
             .web(true)
             .map_err(|e| format!("wasm-bindgen: {e}"))?
             .typescript(false)

@@ -251,18 +251,10 @@ impl BearerAuth {
             &row.owner.employment,
             today,
         )
-        .map_err(|reason| {
-            BearerError::Unusable(match reason {
-                rules::Unusable::Removed => "The token has been removed.",
-                rules::Unusable::Expired => "The token has expired.",
-                rules::Unusable::OwnerIneligible => {
-                    "The token's user is no longer a technical user working in the company."
-                }
-            })
-        })?;
+        .map_err(|reason| BearerError::Unusable(reason.message()))?;
         let usable_until =
             domain::expiry::usable_until(row.expires_on, &row.owner.employment, today, self.zone)
-                .ok_or(BearerError::Unusable("The token has expired."))?;
+                .ok_or(BearerError::Unusable(rules::Unusable::Expired.message()))?;
         Ok(CachedToken::new(
             row.token_id,
             row.token_name,
