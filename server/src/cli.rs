@@ -6,12 +6,15 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use rand::RngCore;
 
-use app::domain::password::hash_password;
+use app::backend::StoreError;
+use app::domain::password::{hash_password, PasswordError};
 use app::domain::rules::{parse_date, today};
 use app::domain::token::to_hex;
 
 use crate::config::Settings;
-use crate::store::{BenchDataError, BenchSize, Db, DemoOutcome, NewPerson, PersonChange};
+use crate::store::{
+    BenchDataError, BenchSize, Db, DemoOutcome, NewPerson, OperatorError, PersonChange,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -131,8 +134,45 @@ pub enum FlagCommand {
     Disable { domain: String, label: String },
 }
 
-fn date_arg(flag: &str, value: &str) -> Result<NaiveDate, String> {
-    parse_date(value).map_err(|_| format!("{flag} {value:?}: expected a date as YYYY-MM-DD"))
+/// Why an operator command changed nothing; each message names what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{flag} {value:?}: expected a date as YYYY-MM-DD")]
+    Date { flag: &'static str, value: String },
+    #[error("--login must be 1 to 100 characters without spaces")]
+    Login,
+    #[error("--name must be 1 to 200 printable characters")]
+    Name,
+    #[error("--employed-until is before --employed-from")]
+    UntilBeforeFrom,
+    #[error("the last day in the company would be before the first")]
+    EndBeforeStart,
+    #[error(transparent)]
+    RightCode(#[from] RightCodeError),
+    #[error("cannot read the password from standard input: {0}")]
+    Stdin(#[source] std::io::Error),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(
+        "nothing to change: give --technical, --employed-from, --employed-until, --right, \
+         --revoke-right, --no-password or --disable"
+    )]
+    NothingToChange,
+    #[error("no person has the login {0:?}")]
+    UnknownLogin(String),
+    #[error("a feature flag needs a domain and a label, such as: Technique \"Jetons Api\"")]
+    FlagName,
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn date_arg(flag: &'static str, value: &str) -> Result<NaiveDate, CliError> {
+    parse_date(value).map_err(|_| CliError::Date {
+        flag,
+        value: value.to_owned(),
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,7 +201,7 @@ fn salt() -> [u8; 16] {
     salt
 }
 
-pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<String, String> {
+pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<String, CliError> {
     let now = settings.clock.now();
     let login = args.login.trim().to_owned();
     let name = args.name.trim().to_owned();
@@ -169,10 +209,10 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
         || login.chars().count() > 100
         || login.chars().any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err("--login must be 1 to 100 characters without spaces".into());
+        return Err(CliError::Login);
     }
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err("--name must be 1 to 200 printable characters".into());
+        return Err(CliError::Name);
     }
     let employed_from = match &args.employed_from {
         Some(value) => date_arg("--employed-from", value)?,
@@ -184,16 +224,16 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
         .map(|value| date_arg("--employed-until", value))
         .transpose()?;
     if employed_until.is_some_and(|until| until < employed_from) {
-        return Err("--employed-until is before --employed-from".into());
+        return Err(CliError::UntilBeforeFrom);
     }
-    check_rights("--right", &args.rights).map_err(|e| e.to_string())?;
+    check_rights("--right", &args.rights)?;
     let password_hash = if args.password_stdin {
         let mut password = String::new();
         std::io::stdin()
             .read_to_string(&mut password)
-            .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            .map_err(CliError::Stdin)?;
         let password = password.trim_end_matches(['\r', '\n']);
-        Some(hash_password(password, &salt()).map_err(|e| e.to_string())?)
+        Some(hash_password(password, &salt())?)
     } else {
         None
     };
@@ -206,14 +246,11 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
         rights: args.rights,
         password_hash,
     };
-    let id = db
-        .add_person(&person, now, &operator())
-        .await
-        .map_err(|e| e.to_string())?;
+    let id = db.add_person(&person, now, &operator()).await?;
     Ok(format!("added {} (id {id})", person.login))
 }
 
-pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<String, String> {
+pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<String, CliError> {
     let employment_given =
         args.technical.is_some() || args.employed_from.is_some() || args.employed_until.is_some();
     if !employment_given
@@ -222,20 +259,15 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
         && !args.no_password
         && !args.disable
     {
-        return Err(
-            "nothing to change: give --technical, --employed-from, --employed-until, \
-             --right, --revoke-right, --no-password or --disable"
-                .into(),
-        );
+        return Err(CliError::NothingToChange);
     }
-    check_rights("--right", &args.grant).map_err(|e| e.to_string())?;
-    check_rights("--revoke-right", &args.revoke).map_err(|e| e.to_string())?;
+    check_rights("--right", &args.grant)?;
+    check_rights("--revoke-right", &args.revoke)?;
     let login = args.login.trim();
     let person = db
         .person_by_login(login)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no person has the login {login:?}"))?;
+        .await?
+        .ok_or_else(|| CliError::UnknownLogin(login.to_owned()))?;
     let mut employment = person.employment.clone();
     if let Some(technical) = args.technical {
         employment.technical = technical;
@@ -249,7 +281,7 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
         Some(value) => employment.end = Some(date_arg("--employed-until", value)?),
     }
     if employment.end.is_some_and(|end| end < employment.start) {
-        return Err("the last day in the company would be before the first".into());
+        return Err(CliError::EndBeforeStart);
     }
     if args.disable {
         employment.technical = false;
@@ -263,8 +295,7 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
     };
     let ended = db
         .change_person(&person, &change, settings.clock.now(), &operator())
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     let done = if args.disable { "disabled" } else { "updated" };
     let plural = if ended == 1 { "" } else { "s" };
     Ok(format!(
@@ -285,35 +316,28 @@ pub async fn set_flag(
     db: &Db,
     settings: &Settings,
     command: FlagCommand,
-) -> Result<String, String> {
+) -> Result<String, CliError> {
     let (domain, label, enabled) = match command {
         FlagCommand::Enable { domain, label } => (domain, label, true),
         FlagCommand::Disable { domain, label } => (domain, label, false),
     };
     let (domain, label) = (domain.trim().to_owned(), label.trim().to_owned());
     if domain.is_empty() || label.is_empty() {
-        return Err(
-            "a feature flag needs a domain and a label, such as: Technique \"Jetons Api\"".into(),
-        );
+        return Err(CliError::FlagName);
     }
     db.set_flag(&domain, &label, enabled, settings.clock.now(), &operator())
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     let state = if enabled { "enabled" } else { "disabled" };
     Ok(format!("feature flag {domain} > {label} {state}"))
 }
 
-pub async fn demo(db: &Db, settings: &Settings) -> Result<String, String> {
+pub async fn demo(db: &Db, settings: &Settings) -> Result<String, CliError> {
     let mut secret = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     let password = to_hex(&secret);
-    let hash = hash_password(&password, &salt()).map_err(|e| e.to_string())?;
+    let hash = hash_password(&password, &salt())?;
     let now = settings.clock.now();
-    match db
-        .seed_demo(hash, today(now, settings.zone), now)
-        .await
-        .map_err(|e| e.to_string())?
-    {
+    match db.seed_demo(hash, today(now, settings.zone), now).await? {
         DemoOutcome::Seeded { admin_login } => Ok(format!(
             "Demo data created. Log in as {admin_login} with password {password} (shown only this once)."
         )),

@@ -8,19 +8,24 @@ use axum::http::HeaderMap;
 
 use app::backend::ClientAddr;
 
+/// An entry of `JETONS_TRUSTED_PROXIES` that is not an IP address.
+#[derive(Debug, thiserror::Error)]
+#[error("JETONS_TRUSTED_PROXIES: {0:?} is not an IP address")]
+pub struct ProxyListError(String);
+
 /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustedProxies(pub Vec<IpAddr>);
 
 impl TrustedProxies {
     /// A comma-separated list of IP addresses.
-    pub fn parse(list: &str) -> Result<Self, String> {
+    pub fn parse(list: &str) -> Result<Self, ProxyListError> {
         list.split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
             .map(|item| {
                 item.parse::<IpAddr>()
-                    .map_err(|_| format!("JETONS_TRUSTED_PROXIES: {item:?} is not an IP address"))
+                    .map_err(|_| ProxyListError(item.to_owned()))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Self)

@@ -9,9 +9,9 @@ use app::backend::{Clock, Limits, SessionPolicy};
 use app::failure_counts::DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE;
 use app::password_checks::{DEFAULT_PASSWORD_CHECKS, DEFAULT_PASSWORD_CHECK_WAIT};
 
-use crate::client::TrustedProxies;
+use crate::client::{ProxyListError, TrustedProxies};
 use crate::listener::ConnectionLimits;
-use crate::origin::PublicOrigin;
+use crate::origin::{OriginError, PublicOrigin};
 use crate::store::DEFAULT_DATABASE_URL;
 
 #[derive(Debug, Clone)]
@@ -64,6 +64,30 @@ pub enum SettingError {
         value: String,
         max: usize,
     },
+    #[error("JETONS_TIME_ZONE={0:?} is not an IANA time zone (for example Europe/Paris)")]
+    TimeZone(String),
+    #[error("JETONS_TEST_CLOCK={value:?} is not an RFC 3339 instant: {source}")]
+    TestClock {
+        value: String,
+        #[source]
+        source: chrono::ParseError,
+    },
+    #[error(
+        "JETONS_TEST_CLOCK is set but JETONS_TEST_MODE=1 is not: refusing to run with a fake clock"
+    )]
+    FakeClockOutsideTestMode,
+    #[error("JETONS_SECURE_COOKIES={0:?} must be true or false")]
+    SecureCookies(String),
+    #[error(transparent)]
+    TrustedProxies(#[from] ProxyListError),
+    #[error(transparent)]
+    PublicOrigin(#[from] OriginError),
+    #[error("JETONS_PUBLIC_ORIGIN={0} is https: JETONS_SECURE_COOKIES=false contradicts it")]
+    HttpsWithoutSecureCookies(String),
+    #[error("JETONS_PUBLIC_ORIGIN={0} must be https (plain http only on a loopback address)")]
+    PlainHttpOrigin(String),
+    #[error("JETONS_METRICS_ADDR={0:?} must be an address and port, such as 127.0.0.1:9100")]
+    MetricsAddr(String),
 }
 
 /// A whole number from 1 to `max`, or `default` when unset.
@@ -77,13 +101,6 @@ fn count_var(name: &'static str, default: usize, max: usize) -> Result<usize, Se
         .ok()
         .filter(|n| (1..=max).contains(n))
         .ok_or(SettingError::Count { name, value, max })
-}
-
-/// `from_env` still speaks in messages.
-impl From<SettingError> for String {
-    fn from(error: SettingError) -> Self {
-        error.to_string()
-    }
 }
 
 /// Open connections at most: `JETONS_MAX_CONNECTIONS`, below the process's descriptor limit.
@@ -143,21 +160,17 @@ fn var(name: &str) -> Option<String> {
 }
 
 impl Settings {
-    pub fn from_env() -> Result<Self, String> {
+    pub fn from_env() -> Result<Self, SettingError> {
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let zone = match var("JETONS_TIME_ZONE") {
             None => Tz::UTC,
-            Some(name) => Tz::from_str(name.trim()).map_err(|_| {
-                format!(
-                    "JETONS_TIME_ZONE={name:?} is not an IANA time zone (for example Europe/Paris)"
-                )
-            })?,
+            Some(name) => Tz::from_str(name.trim()).map_err(|_| SettingError::TimeZone(name))?,
         };
         let clock = match (var("JETONS_TEST_CLOCK"), var("JETONS_TEST_MODE").as_deref()) {
             (None, _) => Clock::system(),
             (Some(at), Some("1")) => {
                 let at = DateTime::parse_from_rfc3339(at.trim())
-                    .map_err(|e| format!("JETONS_TEST_CLOCK={at:?} is not an RFC 3339 instant: {e}"))?
+                    .map_err(|source| SettingError::TestClock { value: at, source })?
                     .with_timezone(&Utc);
                 tracing::warn!(
                     "TEST MODE: the clock is fixed at {at}. Never run a production server with JETONS_TEST_MODE=1."
@@ -169,21 +182,12 @@ impl Settings {
                     Clock::fixed(at)
                 }
             }
-            (Some(_), _) => {
-                return Err(
-                    "JETONS_TEST_CLOCK is set but JETONS_TEST_MODE=1 is not: refusing to run with a fake clock"
-                        .into(),
-                )
-            }
+            (Some(_), _) => return Err(SettingError::FakeClockOutsideTestMode),
         };
         let secure_cookies = match var("JETONS_SECURE_COOKIES").as_deref() {
             None | Some("1" | "true") => true,
             Some("0" | "false") => false,
-            Some(other) => {
-                return Err(format!(
-                    "JETONS_SECURE_COOKIES={other:?} must be true or false"
-                ))
-            }
+            Some(other) => return Err(SettingError::SecureCookies(other.to_owned())),
         };
         let defaults = SessionPolicy::default();
         let sessions = SessionPolicy {
@@ -214,20 +218,15 @@ impl Settings {
         };
         let public_origin = var("JETONS_PUBLIC_ORIGIN")
             .map(|text| PublicOrigin::parse(&text))
-            .transpose()
-            .map_err(|error| error.to_string())?;
+            .transpose()?;
         match &public_origin {
             Some(origin) if origin.is_https() && !secure_cookies => {
-                return Err(format!(
-                    "JETONS_PUBLIC_ORIGIN={} is https: JETONS_SECURE_COOKIES=false contradicts it",
-                    origin.as_str()
+                return Err(SettingError::HttpsWithoutSecureCookies(
+                    origin.as_str().to_owned(),
                 ))
             }
             Some(origin) if !origin.is_https() && !origin.is_loopback() => {
-                return Err(format!(
-                    "JETONS_PUBLIC_ORIGIN={} must be https (plain http only on a loopback address)",
-                    origin.as_str()
-                ))
+                return Err(SettingError::PlainHttpOrigin(origin.as_str().to_owned()))
             }
             _ => {}
         }
@@ -238,9 +237,10 @@ impl Settings {
         };
         let metrics_addr = var("JETONS_METRICS_ADDR")
             .map(|value| {
-                value.trim().parse().map_err(|_| {
-                    format!("JETONS_METRICS_ADDR={value:?} must be an address and port, such as 127.0.0.1:9100")
-                })
+                value
+                    .trim()
+                    .parse()
+                    .map_err(|_| SettingError::MetricsAddr(value.clone()))
             })
             .transpose()?;
         Ok(Self {

@@ -23,9 +23,29 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use cli::{Cli, Command, ServeArgs, UserCommand};
-use config::Settings;
-use store::Db;
+use app::backend::StoreError;
+use cli::{Cli, CliError, Command, ServeArgs, UserCommand};
+use config::{SettingError, Settings};
+use store::{BenchDataError, Db};
+use web::ServeError;
+
+/// Why the server did not start, or a command did nothing: the one line printed before exiting
+/// with a failure.
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    #[error(transparent)]
+    Database(StoreError),
+    #[error("--demo only goes with serve (or no command)")]
+    DemoWithoutServe,
+    #[error(transparent)]
+    Command(#[from] CliError),
+    #[error(transparent)]
+    BenchData(#[from] BenchDataError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -53,39 +73,37 @@ async fn main() -> ExitCode {
     }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli) -> Result<(), RunError> {
     let settings = Settings::from_env()?;
     let db = Db::open(&settings.database_url)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(RunError::Database)?;
     let command = cli
         .command
         .unwrap_or(Command::Serve(ServeArgs { demo: cli.demo }));
     if cli.demo && !matches!(command, Command::Serve(_)) {
-        return Err("--demo only goes with serve (or no command)".into());
+        return Err(RunError::DemoWithoutServe);
     }
     let message = match command {
         Command::Serve(ServeArgs { demo }) => {
             if demo || cli.demo {
                 println!("{}", cli::demo(&db, &settings).await?);
             }
-            return web::serve(settings, db).await.map_err(|e| e.to_string());
+            return Ok(web::serve(settings, db).await?);
         }
         Command::Migrate => "database is up to date".to_owned(),
         Command::Demo => cli::demo(&db, &settings).await?,
         Command::User(UserCommand::Add(args)) => cli::user_add(&db, &settings, args).await?,
         Command::User(UserCommand::Set(args)) => cli::user_set(&db, &settings, args).await?,
         Command::Flag(command) => cli::set_flag(&db, &settings, command).await?,
-        Command::BenchData(args) => cli::bench_data(&db, &settings, args)
-            .await
-            .map_err(|e| e.to_string())?,
+        Command::BenchData(args) => cli::bench_data(&db, &settings, args).await?,
     };
     db.close().await;
     println!("{message}");

@@ -31,7 +31,7 @@ use app::backend::{FailureCounts, Limits, LocalCounts, PersonRecord, StoreError}
 use app::domain::Employment;
 
 pub use bench_data::{BenchDataError, BenchSize};
-pub use operator::{DemoOutcome, NewPerson, PersonChange};
+pub use operator::{DemoOutcome, NewPerson, OperatorError, PersonChange};
 pub use token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY as DEFAULT_TOKEN_CACHE_SIZE};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
