@@ -29,7 +29,7 @@ pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
         spawn_local(async move {
             match clipboard::write_text(&token).await {
                 Ok(()) => revealed.set(None),
-                Err(message) => copy_error.set(Some(message)),
+                Err(error) => copy_error.set(Some(error.to_string())),
             }
         });
     };
