@@ -1,6 +1,7 @@
 //! Server side of the server functions: session + right + flag gate, then domain, then store.
 
 mod audit;
+mod cookies;
 mod session;
 mod table;
 
@@ -12,7 +13,7 @@ pub use table::{eligible_users, list_tokens};
 
 use std::net::IpAddr;
 
-use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
@@ -81,17 +82,6 @@ pub(crate) fn internal(error: StoreError) -> ConsoleError {
         },
         StoreError::Failed(_) => ConsoleError::Internal,
     }
-}
-
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
 }
 
 pub(crate) fn request_parts() -> Option<Parts> {

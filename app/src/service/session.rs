@@ -6,7 +6,8 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use rand::RngCore;
 
-use super::{audit, client_ip, console, cookie_value, internal, request_parts, respond};
+use super::cookies::ConsoleCookie;
+use super::{audit, client_ip, console, internal, request_parts, respond};
 use crate::backend::{Console, Credentials, PersonRecord};
 use crate::domain::device::{KnownDevice, DEVICE_COOKIE_DAYS, NONCE_BYTES};
 use crate::domain::token::{sha256_hex, to_hex};
@@ -21,15 +22,6 @@ fn count_login(outcome: &'static str) {
     metrics::counter!("jetons_login_outcomes_total", "outcome" => outcome).increment(1);
 }
 
-/// The session cookie's name: `__Host-` tells browsers it is Secure, host-only and for `/`.
-fn session_cookie_name(console: &Console) -> &'static str {
-    if console.secure_cookies {
-        "__Host-jetons_session"
-    } else {
-        "jetons_session"
-    }
-}
-
 fn set_header(name: header::HeaderName, value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
@@ -39,46 +31,16 @@ fn set_header(name: header::HeaderName, value: &str) {
     }
 }
 
-fn session_cookie(console: &Console, value: &str, max_age_seconds: i64) -> String {
-    let name = session_cookie_name(console);
-    let secure = if console.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
-}
-
-/// The device cookie (see [`crate::domain::device`]): a browser's proof that it logged in
-/// before. Strict, HttpOnly, and kept after logout: that is its point.
-fn device_cookie_name(console: &Console) -> &'static str {
-    if console.secure_cookies {
-        "__Host-jetons_device"
-    } else {
-        "jetons_device"
-    }
-}
-
-fn device_cookie(console: &Console, value: &str) -> String {
-    let name = device_cookie_name(console);
-    let secure = if console.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let max_age = chrono::Duration::days(DEVICE_COOKIE_DAYS).num_seconds();
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
-}
-
 /// The caller's browser, when its device cookie proves it logged in as `login` before.
 fn known_device(console: &Console, login: &str) -> Option<KnownDevice> {
     let value = request_parts()
-        .and_then(|parts| cookie_value(&parts.headers, device_cookie_name(console)))?;
+        .and_then(|parts| ConsoleCookie::Device.read(console.secure_cookies, &parts.headers))?;
     console.device_key.verify(&value, login, console.now())
 }
 
 fn session_secret(console: &Console) -> Option<String> {
-    request_parts().and_then(|parts| cookie_value(&parts.headers, session_cookie_name(console)))
+    request_parts()
+        .and_then(|parts| ConsoleCookie::Session.read(console.secure_cookies, &parts.headers))
 }
 
 /// The person of the caller's live session, if any; the session counts as used now.
@@ -255,12 +217,20 @@ pub async fn login(login: &str, password: &str) -> Result<(), ConsoleError> {
     metrics::counter!("jetons_sessions_opened_total").increment(1);
     set_header(
         header::SET_COOKIE,
-        &session_cookie(&console, &session, console.sessions.lifetime.num_seconds()),
+        &ConsoleCookie::Session.set(
+            console.secure_cookies,
+            &session,
+            console.sessions.lifetime.num_seconds(),
+        ),
     );
     let mut nonce = [0u8; NONCE_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let proof = console.device_key.issue(login, nonce, began);
-    set_header(header::SET_COOKIE, &device_cookie(&console, &proof));
+    let kept = chrono::Duration::days(DEVICE_COOKIE_DAYS).num_seconds();
+    set_header(
+        header::SET_COOKIE,
+        &ConsoleCookie::Device.set(console.secure_cookies, &proof, kept),
+    );
     leptos_axum::redirect(TOKENS_PATH);
     Ok(())
 }
@@ -278,7 +248,10 @@ pub async fn logout() -> Result<(), ConsoleError> {
             .await
             .map_err(internal)?;
     }
-    set_header(header::SET_COOKIE, &session_cookie(&console, "", 0));
+    set_header(
+        header::SET_COOKIE,
+        &ConsoleCookie::Session.set(console.secure_cookies, "", 0),
+    );
     leptos_axum::redirect(LOGIN_PATH);
     Ok(())
 }
