@@ -90,37 +90,22 @@ impl TokenHash {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// SHA-256 as lowercase hex; also used for session ids, which are stored hashed too.
 pub fn sha256_hex(input: &str) -> String {
     to_hex(&Sha256::digest(input.as_bytes()))
 }
 
 pub fn to_hex(bytes: &[u8]) -> String {
-    let mut hex = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    hex
+    hex::encode(bytes)
 }
 
-/// The bytes [`to_hex`] wrote: lowercase hexadecimal, two digits a byte; anything else is
-/// `None`.
+/// The bytes [`to_hex`] wrote: lowercase hexadecimal, two digits a byte; anything else
+/// (uppercase included: it is not what was written) is `None`.
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
-    if !text.len().is_multiple_of(2) {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
-        .collect()
+    hex::decode(text).ok()
 }
 
 /// Big-endian bytes as a base62 number, left-padded with `0` to `width` digits.
