@@ -1,9 +1,9 @@
-//! What the console's server functions read and write.
+//! The console's store ([`ConsoleStore`]): each method hands over to the module of its table
+//! family (sessions, tokens, token pages, audit), or reads people and flags here.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use app::token_query::TokenQuery;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use app::backend::{
@@ -12,42 +12,11 @@ use app::backend::{
 };
 
 use super::audit::insert_audit;
-use super::token_cache::Invalidation;
 use super::token_page::{case_blind_like, escape_like, LIKE_ESCAPE};
-use super::{
-    db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
-    PERSON_COLUMNS,
-};
-
-/// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator.
-pub(super) const TOKEN_COLUMNS: &str =
-    "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
-     t.created_at, c.login AS created_by, t.expires_on, t.removed_at, \
-     t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
-const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
-     JOIN people c ON c.id = t.created_by";
-
-pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
-    let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
-    let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
-    Ok(TokenRecord {
-        id: row.try_get("id").map_err(db_error)?,
-        owner_login: row.try_get("owner_login").map_err(db_error)?,
-        owner_name: row.try_get("owner_name").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        hint: row.try_get("hint").map_err(db_error)?,
-        created_at: to_instant(row.try_get("created_at").map_err(db_error)?)?,
-        created_by: row.try_get("created_by").map_err(db_error)?,
-        expires_on: to_date(&row.try_get::<String, _>("expires_on").map_err(db_error)?)?,
-        removed_at: removed_at.map(to_instant).transpose()?,
-        owner_employment: employment_from_row(row)?,
-        last_used_at: last_used_at.map(to_instant).transpose()?,
-        last_used_from: row.try_get("last_used_from").map_err(db_error)?,
-    })
-}
+use super::{db_error, person_from_row, Db, PERSON_COLUMNS};
 
 impl Db {
-    async fn with_rights(&self, mut person: PersonRecord) -> StoreResult<PersonRecord> {
+    pub(super) async fn with_rights(&self, mut person: PersonRecord) -> StoreResult<PersonRecord> {
         person.rights = sqlx::query_scalar(
             "SELECT right_code FROM person_rights WHERE person_id = $1 ORDER BY right_code",
         )
@@ -115,31 +84,8 @@ impl ConsoleStore for Db {
     ) -> BoxFuture<'_, StoreResult<()>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move {
-            let now = audit.at;
-            let mut tx = self.write_transaction().await.map_err(db_error)?;
-            sqlx::query(
-                "DELETE FROM console_sessions \
-                 WHERE expires_at <= $1 OR last_seen_at <= $2 OR created_at <= $3",
-            )
-            .bind(now.timestamp())
-            .bind((now - policy.idle).timestamp())
-            .bind((now - policy.lifetime).timestamp())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            sqlx::query(
-                "INSERT INTO console_sessions (session_hash, person_id, created_at, expires_at, last_seen_at) \
-                 VALUES ($1, $2, $3, $4, $3)",
-            )
-            .bind(session_hash)
-            .bind(person_id)
-            .bind(now.timestamp())
-            .bind((now + policy.lifetime).timestamp())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            insert_audit(&mut *tx, &audit).await?;
-            tx.commit().await.map_err(db_error)
+            self.open_session(session_hash, person_id, policy, audit)
+                .await
         })
     }
 
@@ -150,33 +96,7 @@ impl ConsoleStore for Db {
         policy: SessionPolicy,
     ) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
         let session_hash = session_hash.to_owned();
-        Box::pin(async move {
-            let row = sqlx::query(&format!(
-                "SELECT {PERSON_COLUMNS}, s.last_seen_at FROM console_sessions s JOIN people p ON p.id = s.person_id \
-                 WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
-                 AND s.created_at > $4"
-            ))
-            .bind(session_hash.clone())
-            .bind(now.timestamp())
-            .bind((now - policy.idle).timestamp())
-            .bind((now - policy.lifetime).timestamp())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-            let Some(row) = row else { return Ok(None) };
-            let last_seen: i64 = row.try_get("last_seen_at").map_err(db_error)?;
-            if last_seen < now.timestamp() {
-                sqlx::query(
-                    "UPDATE console_sessions SET last_seen_at = $1 WHERE session_hash = $2",
-                )
-                .bind(now.timestamp())
-                .bind(session_hash)
-                .execute(&self.pool)
-                .await
-                .map_err(db_error)?;
-            }
-            Ok(Some(self.with_rights(person_from_row(&row)?).await?))
-        })
+        Box::pin(async move { self.session_owner(session_hash, now, policy).await })
     }
 
     fn delete_session(
@@ -185,18 +105,7 @@ impl ConsoleStore for Db {
         audit: Option<AuditRecord>,
     ) -> BoxFuture<'_, StoreResult<()>> {
         let session_hash = session_hash.to_owned();
-        Box::pin(async move {
-            let mut tx = self.write_transaction().await.map_err(db_error)?;
-            sqlx::query("DELETE FROM console_sessions WHERE session_hash = $1")
-                .bind(session_hash)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            if let Some(audit) = audit {
-                insert_audit(&mut *tx, &audit).await?;
-            }
-            tx.commit().await.map_err(db_error)
-        })
+        Box::pin(async move { self.close_session(session_hash, audit).await })
     }
 
     fn record_audit(&self, audit: AuditRecord) -> BoxFuture<'_, StoreResult<()>> {
@@ -258,14 +167,7 @@ impl ConsoleStore for Db {
     }
 
     fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>> {
-        Box::pin(async move {
-            let row = sqlx::query(&format!("{TOKEN_COLUMNS} {TOKEN_FROM} WHERE t.id = $1"))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_error)?;
-            row.as_ref().map(token_from_row).transpose()
-        })
+        Box::pin(self.token_by_id(id))
     }
 
     fn insert_token(
@@ -273,30 +175,7 @@ impl ConsoleStore for Db {
         token: NewToken,
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<InsertOutcome>> {
-        Box::pin(async move {
-            let mut tx = self.write_transaction().await.map_err(db_error)?;
-            let inserted = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(token.owner_id)
-            .bind(token.name.as_str().to_owned())
-            .bind(token.hash.as_str().to_owned())
-            .bind(token.hint)
-            .bind(token.created_at.timestamp())
-            .bind(token.created_by)
-            .bind(token.expires_on.to_string())
-            .fetch_one(&mut *tx)
-            .await;
-            let id = match inserted {
-                Ok(id) => id,
-                Err(e) if is_unique_violation(&e) => return Ok(InsertOutcome::NameTaken),
-                Err(e) => return Err(db_error(e)),
-            };
-            insert_audit(&mut *tx, &audit).await?;
-            tx.commit().await.map_err(db_error)?;
-            Ok(InsertOutcome::Inserted(id))
-        })
+        Box::pin(self.insert_token_row(token, audit))
     }
 
     fn remove_token(
@@ -305,59 +184,10 @@ impl ConsoleStore for Db {
         by: i64,
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
-        Box::pin(async move {
-            let mut tx = self.write_transaction().await.map_err(db_error)?;
-            let removed: Option<String> = sqlx::query_scalar(
-                "UPDATE api_tokens SET removed_at = $1, removed_by = $2 \
-                 WHERE id = $3 AND removed_at IS NULL RETURNING token_hash",
-            )
-            .bind(audit.at.timestamp())
-            .bind(by)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            if let Some(hash) = removed {
-                let stopped = Invalidation::Token(hash);
-                self.publish(&mut tx, &stopped, audit.at.timestamp())
-                    .await?;
-                insert_audit(&mut *tx, &audit).await?;
-                tx.commit().await.map_err(db_error)?;
-                self.applied(&stopped);
-                return Ok(RemoveOutcome::Removed);
-            }
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            Ok(if exists.is_some() {
-                RemoveOutcome::AlreadyRemoved
-            } else {
-                RemoveOutcome::NotFound
-            })
-        })
+        Box::pin(self.remove_token_row(id, by, audit))
     }
 
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>> {
-        Box::pin(async move {
-            let mut tx = self.write_transaction().await.map_err(db_error)?;
-            let deleted: Option<String> =
-                sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 RETURNING token_hash")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-            let Some(hash) = deleted else {
-                return Ok(false);
-            };
-            let stopped = Invalidation::Token(hash);
-            self.publish(&mut tx, &stopped, audit.at.timestamp())
-                .await?;
-            insert_audit(&mut *tx, &audit).await?;
-            tx.commit().await.map_err(db_error)?;
-            self.applied(&stopped);
-            Ok(true)
-        })
+        Box::pin(self.delete_token_row(id, audit))
     }
 }

@@ -12,6 +12,7 @@ mod readiness;
 #[cfg(test)]
 mod schema_parity;
 mod secrets;
+mod sessions;
 #[cfg(test)]
 mod test_databases;
 mod token_cache;

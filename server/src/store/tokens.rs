@@ -1,12 +1,22 @@
-//! The bearer path's database side: one indexed query by token hash, on a cache miss.
+//! The tokens table: the bearer path's one indexed query by token hash (on a cache miss), a
+//! token's row as the console shows it, and the writes (create, remove, delete), each with its
+//! audit event in one transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use app::backend::{PersonRecord, StoreResult};
+use app::backend::{
+    AuditRecord, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreResult, TokenRecord,
+};
 use app::domain::{TokenHash, FLAG_DOMAIN, FLAG_LABEL};
 
-use super::{db_error, person_from_row, to_date, Db, PERSON_COLUMNS};
+use super::audit::insert_audit;
+use super::token_cache::Invalidation;
+use super::{
+    db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
+    PERSON_COLUMNS,
+};
 
 #[derive(Debug, Clone)]
 pub struct TokenOwnerRow {
@@ -92,5 +102,134 @@ impl Db {
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+}
+
+/// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator.
+pub(super) const TOKEN_COLUMNS: &str =
+    "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
+     t.created_at, c.login AS created_by, t.expires_on, t.removed_at, \
+     t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
+const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
+     JOIN people c ON c.id = t.created_by";
+
+pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
+    let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
+    let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
+    Ok(TokenRecord {
+        id: row.try_get("id").map_err(db_error)?,
+        owner_login: row.try_get("owner_login").map_err(db_error)?,
+        owner_name: row.try_get("owner_name").map_err(db_error)?,
+        name: row.try_get("name").map_err(db_error)?,
+        hint: row.try_get("hint").map_err(db_error)?,
+        created_at: to_instant(row.try_get("created_at").map_err(db_error)?)?,
+        created_by: row.try_get("created_by").map_err(db_error)?,
+        expires_on: to_date(&row.try_get::<String, _>("expires_on").map_err(db_error)?)?,
+        removed_at: removed_at.map(to_instant).transpose()?,
+        owner_employment: employment_from_row(row)?,
+        last_used_at: last_used_at.map(to_instant).transpose()?,
+        last_used_from: row.try_get("last_used_from").map_err(db_error)?,
+    })
+}
+
+impl Db {
+    pub(super) async fn token_by_id(&self, id: i64) -> StoreResult<Option<TokenRecord>> {
+        let row = sqlx::query(&format!("{TOKEN_COLUMNS} {TOKEN_FROM} WHERE t.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    /// The token and its audit event, in one transaction; a name its owner already uses is
+    /// refused by the unique index.
+    pub(super) async fn insert_token_row(
+        &self,
+        token: NewToken,
+        audit: AuditRecord,
+    ) -> StoreResult<InsertOutcome> {
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(token.owner_id)
+        .bind(token.name.as_str().to_owned())
+        .bind(token.hash.as_str().to_owned())
+        .bind(token.hint)
+        .bind(token.created_at.timestamp())
+        .bind(token.created_by)
+        .bind(token.expires_on.to_string())
+        .fetch_one(&mut *tx)
+        .await;
+        let id = match inserted {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => return Ok(InsertOutcome::NameTaken),
+            Err(e) => return Err(db_error(e)),
+        };
+        insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(InsertOutcome::Inserted(id))
+    }
+
+    /// Marks the token removed (it stops at once, on every instance), with its audit event.
+    pub(super) async fn remove_token_row(
+        &self,
+        id: i64,
+        by: i64,
+        audit: AuditRecord,
+    ) -> StoreResult<RemoveOutcome> {
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
+        let removed: Option<String> = sqlx::query_scalar(
+            "UPDATE api_tokens SET removed_at = $1, removed_by = $2 \
+             WHERE id = $3 AND removed_at IS NULL RETURNING token_hash",
+        )
+        .bind(audit.at.timestamp())
+        .bind(by)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if let Some(hash) = removed {
+            let stopped = Invalidation::Token(hash);
+            self.publish(&mut tx, &stopped, audit.at.timestamp())
+                .await?;
+            insert_audit(&mut *tx, &audit).await?;
+            tx.commit().await.map_err(db_error)?;
+            self.applied(&stopped);
+            return Ok(RemoveOutcome::Removed);
+        }
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Ok(if exists.is_some() {
+            RemoveOutcome::AlreadyRemoved
+        } else {
+            RemoveOutcome::NotFound
+        })
+    }
+
+    /// Deletes the token's row (it stops at once, on every instance), with its audit event.
+    pub(super) async fn delete_token_row(&self, id: i64, audit: AuditRecord) -> StoreResult<bool> {
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
+        let deleted: Option<String> =
+            sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 RETURNING token_hash")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        let Some(hash) = deleted else {
+            return Ok(false);
+        };
+        let stopped = Invalidation::Token(hash);
+        self.publish(&mut tx, &stopped, audit.at.timestamp())
+            .await?;
+        insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)?;
+        self.applied(&stopped);
+        Ok(true)
     }
 }

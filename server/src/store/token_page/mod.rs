@@ -11,7 +11,7 @@ use app::backend::{StoreResult, TokenRecordPage};
 use app::model::TokenStatus;
 use app::token_query::{PageAt, SortKey, SortOrder, TokenQuery, COUNT_LIMIT};
 
-use super::console::{token_from_row, TOKEN_COLUMNS};
+use super::tokens::{token_from_row, TOKEN_COLUMNS};
 use super::{db_error, Backend, Db};
 
 mod search;
