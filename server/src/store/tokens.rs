@@ -192,12 +192,8 @@ impl Db {
         .await
         .map_err(db_error)?;
         if let Some(hash) = removed {
-            let stopped = Invalidation::Token(hash);
-            self.publish(&mut tx, &stopped, audit.at.timestamp())
+            self.commit_stop(tx, Invalidation::Token(hash), &audit)
                 .await?;
-            insert_audit(&mut *tx, &audit).await?;
-            tx.commit().await.map_err(db_error)?;
-            self.applied(&stopped);
             return Ok(RemoveOutcome::Removed);
         }
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
@@ -224,12 +220,24 @@ impl Db {
         let Some(hash) = deleted else {
             return Ok(false);
         };
-        let stopped = Invalidation::Token(hash);
+        self.commit_stop(tx, Invalidation::Token(hash), &audit)
+            .await?;
+        Ok(true)
+    }
+
+    /// Ends a write that stopped a token: the stop goes to every instance, the audit event
+    /// into the same transaction, and once committed this instance's cache forgets the token.
+    async fn commit_stop(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        stopped: Invalidation,
+        audit: &AuditRecord,
+    ) -> StoreResult<()> {
         self.publish(&mut tx, &stopped, audit.at.timestamp())
             .await?;
-        insert_audit(&mut *tx, &audit).await?;
+        insert_audit(&mut *tx, audit).await?;
         tx.commit().await.map_err(db_error)?;
         self.applied(&stopped);
-        Ok(true)
+        Ok(())
     }
 }
