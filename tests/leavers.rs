@@ -60,14 +60,7 @@ async fn a_session_stops_working_when_the_employment_ends_at_midnight() {
     let db = TestDb::new().with_env("JETONS_TIME_ZONE", "Europe/Paris");
     // The last working day is 2026-11-30; it is 23:59:58 in Paris, and the clock runs.
     with_leaver(&db, Some("2026-11-30"));
-    let server = TestServer::start_with(
-        &db,
-        &[
-            ("JETONS_TEST_MODE", "1"),
-            ("JETONS_TEST_CLOCK", "2026-11-30T22:59:58Z"),
-            ("JETONS_TEST_CLOCK_RUNS", "1"),
-        ],
-    );
+    let server = TestServer::start_with(&db, &support::BEFORE_MIDNIGHT_IN_PARIS);
     let leaver = server.login(LEAVER).await;
     let (status, body) = server.call(&leaver, "list_tokens", &[]).await;
     assert_eq!(status, StatusCode::OK, "on the last day: {body}");

@@ -102,14 +102,7 @@ async fn a_cached_token_stops_at_midnight_of_its_expiration_day() {
     let db = TestDb::new().with_env("JETONS_TIME_ZONE", "Europe/Paris");
     db.seed();
     // 23:59:58 in Paris on 2026-11-30, and the clock runs on from there.
-    let server = TestServer::start_with(
-        &db,
-        &[
-            ("JETONS_TEST_MODE", "1"),
-            ("JETONS_TEST_CLOCK", "2026-11-30T22:59:58Z"),
-            ("JETONS_TEST_CLOCK_RUNS", "1"),
-        ],
-    );
+    let server = TestServer::start_with(&db, &support::BEFORE_MIDNIGHT_IN_PARIS);
     let admin = server.login(ADMIN).await;
     let (token, row) = server
         .create(&admin, "svc-billing", "Until midnight", "")

@@ -94,13 +94,6 @@ impl Scope {
 
 /// Counts of refused attempts per (scope, key) over the scope's window.
 pub trait FailureCounts: Send + Sync + 'static {
-    /// Refused when the key is blocked now; counts nothing.
-    fn check<'a>(
-        &'a self,
-        scope: Scope,
-        key: &'a str,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, StoreResult<Result<(), Blocked>>>;
     /// Counts an attempt as refused before its outcome is known, unless the key is blocked;
     /// check and count are one step, however many instances race.
     fn reserve<'a>(
@@ -148,16 +141,6 @@ impl Default for LocalCounts {
 }
 
 impl FailureCounts for LocalCounts {
-    fn check<'a>(
-        &'a self,
-        scope: Scope,
-        key: &'a str,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, StoreResult<Result<(), Blocked>>> {
-        let outcome = self.of(scope).check(&key.to_owned(), now);
-        Box::pin(async move { Ok(outcome) })
-    }
-
     fn reserve<'a>(
         &'a self,
         scope: Scope,

@@ -75,21 +75,15 @@ impl LoginThrottle {
         device: Option<&KnownDevice>,
         now: DateTime<Utc>,
     ) -> StoreResult<Result<Attempt, Blocked>> {
-        let addresses = ip.map(address_scopes).unwrap_or_default();
-        // A blocked address is refused before anything else is counted.
-        for (scope, key) in &addresses {
-            if let Err(blocked) = self.counts.check(*scope, key, now).await? {
-                return Ok(Err(blocked));
-            }
-        }
-        let mut planned = match device {
-            Some(device) => vec![(Scope::LoginByDevice, device.nonce.clone())],
-            None => vec![
+        // The address first: a blocked address is refused before anything else is counted.
+        let mut planned = ip.map(address_scopes).unwrap_or_default();
+        match device {
+            Some(device) => planned.push((Scope::LoginByDevice, device.nonce.clone())),
+            None => planned.extend([
                 (Scope::LoginEverywhere, EVERYWHERE.to_owned()),
                 (Scope::LoginByName, Self::login_key(login)),
-            ],
-        };
-        planned.extend(addresses);
+            ]),
+        }
         let mut attempt = Attempt {
             began: now,
             counted: Vec::with_capacity(planned.len()),

@@ -27,6 +27,14 @@ pub const NO_RIGHT: (&str, &str) = ("clerk", "clerk-password-1");
 
 pub(crate) static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// A test clock that runs on from two seconds before midnight, 2026-11-30, in Paris (the
+/// database needs `JETONS_TIME_ZONE=Europe/Paris`): that day ends while the test runs.
+pub const BEFORE_MIDNIGHT_IN_PARIS: [(&str, &str); 3] = [
+    ("JETONS_TEST_MODE", "1"),
+    ("JETONS_TEST_CLOCK", "2026-11-30T22:59:58Z"),
+    ("JETONS_TEST_CLOCK_RUNS", "1"),
+];
+
 /// `server serve` on a free loopback port with this database, the test environment (debug
 /// logs, plain-HTTP cookies, then `db.env`), stdout piped and stderr into `log`.
 pub fn serve_command(db: &TestDb, log: &std::path::Path) -> Command {

@@ -103,13 +103,12 @@ async fn blocked(
 }
 
 impl SharedCounts {
-    /// Checks (and with `count`, counts) under the key's lock, in one transaction.
-    async fn locked(
+    /// Checks and counts under the key's lock, in one transaction.
+    async fn locked_reserve(
         &self,
         scope: Scope,
         key: &str,
         now: DateTime<Utc>,
-        count: bool,
     ) -> StoreResult<Result<(), Blocked>> {
         let mut tx = self.db.write_transaction().await.map_err(db_error)?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
@@ -118,7 +117,7 @@ impl SharedCounts {
             .await
             .map_err(db_error)?;
         let outcome = blocked(&mut tx, scope, scope.limit(&self.limits), key, now).await?;
-        if count && outcome.is_ok() {
+        if outcome.is_ok() {
             sqlx::query("INSERT INTO throttle_failures (scope, key, at) VALUES ($1, $2, $3)")
                 .bind(scope.code())
                 .bind(key.to_owned())
@@ -133,22 +132,13 @@ impl SharedCounts {
 }
 
 impl FailureCounts for SharedCounts {
-    fn check<'a>(
-        &'a self,
-        scope: Scope,
-        key: &'a str,
-        now: DateTime<Utc>,
-    ) -> BoxFuture<'a, StoreResult<Result<(), Blocked>>> {
-        Box::pin(self.locked(scope, key, now, false))
-    }
-
     fn reserve<'a>(
         &'a self,
         scope: Scope,
         key: &'a str,
         now: DateTime<Utc>,
     ) -> BoxFuture<'a, StoreResult<Result<(), Blocked>>> {
-        Box::pin(self.locked(scope, key, now, true))
+        Box::pin(self.locked_reserve(scope, key, now))
     }
 
     fn release<'a>(
