@@ -40,10 +40,16 @@ pub struct PersonRecord {
     pub login: String,
     pub name: String,
     pub employment: Employment,
+}
+
+/// The person of a live console session, with the rights they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionHolder {
+    pub person: PersonRecord,
     pub rights: Vec<String>,
 }
 
-impl PersonRecord {
+impl SessionHolder {
     pub fn has_right(&self, right: &str) -> bool {
         self.rights.iter().any(|r| r == right)
     }
@@ -118,17 +124,6 @@ pub struct StoredAudit {
     pub record: AuditRecord,
 }
 
-/// The caller's address, as the server decided it (the TCP peer, or the client a trusted
-/// reverse proxy forwarded for). Put in the request's extensions by the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub std::net::IpAddr);
-
-impl ClientAddr {
-    pub fn of(extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
-        extensions.get::<Self>().map(|client| client.0)
-    }
-}
-
 /// When console sessions end: after `idle` without a request, and `lifetime` after login.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {
@@ -163,13 +158,13 @@ pub trait ConsoleStore: Send + Sync + 'static {
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<()>>;
     /// The person of a live session (not idle for `policy.idle`, younger than
-    /// `policy.lifetime`); marks it as used at `now`.
-    fn session_person(
+    /// `policy.lifetime`) and their rights; marks the session as used at `now`.
+    fn session_holder(
         &self,
         session_hash: &str,
         now: DateTime<Utc>,
         policy: SessionPolicy,
-    ) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
+    ) -> BoxFuture<'_, StoreResult<Option<SessionHolder>>>;
     /// Ends a session; records the logout when there was one.
     fn delete_session(
         &self,
@@ -185,8 +180,7 @@ pub trait ConsoleStore: Send + Sync + 'static {
     ) -> BoxFuture<'_, StoreResult<(Vec<StoredAudit>, u64)>>;
     fn flag_enabled(&self, domain: &str, label: &str) -> BoxFuture<'_, StoreResult<bool>>;
     /// Technical users working in the company on `today` whose login or name contains
-    /// `search` (ASCII letters in any case; empty: everyone), by name, at most `limit` (no
-    /// rights loaded).
+    /// `search` (ASCII letters in any case; empty: everyone), by name, at most `limit`.
     fn eligible_people<'a>(
         &'a self,
         search: &'a str,
@@ -194,6 +188,7 @@ pub trait ConsoleStore: Send + Sync + 'static {
         limit: usize,
     ) -> BoxFuture<'a, StoreResult<Vec<PersonRecord>>>;
     fn person(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
+    fn person_by_login(&self, login: &str) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
     /// One page of the tokens that `query` selects, its status filter judged on `today`.
     fn token_page<'a>(
         &'a self,

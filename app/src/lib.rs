@@ -47,7 +47,7 @@ pub fn stylesheet_href(options: &LeptosOptions) -> String {
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    service::send_content_security_policy();
+    api::edge::send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

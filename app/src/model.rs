@@ -307,3 +307,59 @@ pub struct AuditPage {
     pub pages: u32,
     pub total: u64,
 }
+
+/// Why a login was refused, as a plain form post (before WASM loads) is sent back to the
+/// login page: `/login?failed=<code>`. Only these fixed words travel in the URL, so a link
+/// cannot put text of its own on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefusal {
+    Throttled,
+    NotEmployed,
+    Busy,
+    Invalid,
+}
+
+impl LoginRefusal {
+    /// The login page's query parameter that carries the code.
+    pub const PARAMETER: &'static str = "failed";
+
+    pub fn of(error: &ConsoleError) -> Self {
+        match error {
+            ConsoleError::TooManyAttempts { .. } => Self::Throttled,
+            ConsoleError::NotEmployed => Self::NotEmployed,
+            ConsoleError::Busy { .. } => Self::Busy,
+            _ => Self::Invalid,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Throttled => "throttled",
+            Self::NotEmployed => "not_employed",
+            Self::Busy => "busy",
+            Self::Invalid => "1",
+        }
+    }
+
+    /// Unknown codes read as a plain failure.
+    pub fn from_code(code: &str) -> Self {
+        [Self::Throttled, Self::NotEmployed, Self::Busy]
+            .into_iter()
+            .find(|refusal| refusal.code() == code)
+            .unwrap_or(Self::Invalid)
+    }
+
+    pub fn message(self) -> String {
+        match self {
+            Self::Throttled => {
+                "Too many failed attempts: wait a minute before trying again.".into()
+            }
+            Self::NotEmployed => ConsoleError::NotEmployed.to_string(),
+            Self::Busy => ConsoleError::Busy {
+                retry_after: PASSWORD_CHECK_WAIT_SECONDS,
+            }
+            .to_string(),
+            Self::Invalid => ConsoleError::InvalidCredentials.to_string(),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
 
-use app::backend::ClientAddr;
+use app::api::ClientAddr;
 
 /// An entry of `JETONS_TRUSTED_PROXIES` that is not an IP address.
 #[derive(Debug, thiserror::Error)]

@@ -5,9 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::Login;
-use crate::model::{ConsoleError, PASSWORD_CHECK_WAIT_SECONDS};
-
-const THROTTLED: &str = "Too many failed attempts: wait a minute before trying again.";
+use crate::model::{ConsoleError, LoginRefusal};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -24,23 +22,14 @@ pub fn LoginPage() -> impl IntoView {
                 ConsoleError::Unavailable { .. } => {
                     "The server could not be reached; try again.".to_owned()
                 }
-                ConsoleError::TooManyAttempts { .. } => THROTTLED.to_owned(),
                 ConsoleError::NotEmployed | ConsoleError::Busy { .. } => error.to_string(),
-                _ => ConsoleError::InvalidCredentials.to_string(),
+                error => LoginRefusal::of(&error).message(),
             });
         failed_in_page.or_else(|| {
             query
                 .read()
-                .get("failed")
-                .map(|reason| match reason.as_str() {
-                    "throttled" => THROTTLED.to_owned(),
-                    "not_employed" => ConsoleError::NotEmployed.to_string(),
-                    "busy" => ConsoleError::Busy {
-                        retry_after: PASSWORD_CHECK_WAIT_SECONDS,
-                    }
-                    .to_string(),
-                    _ => ConsoleError::InvalidCredentials.to_string(),
-                })
+                .get(LoginRefusal::PARAMETER)
+                .map(|code| LoginRefusal::from_code(&code).message())
         })
     };
     view! {

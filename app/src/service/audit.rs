@@ -1,14 +1,16 @@
 //! The audit log: building its events, and reading it one page at a time.
 
-use super::{admin, client_ip, internal, ConsoleError};
+use super::{admin, internal, Admin, Caller, ConsoleError};
 use crate::backend::{AuditRecord, Console};
 use crate::model::{AuditAction, AuditEntry, AuditPage};
 
 /// Audit log lines per page.
 pub const AUDIT_PAGE_SIZE: u32 = 50;
 
-pub(crate) fn audit(
+/// The event of `actor` doing `action` on `target` now, from the caller's address.
+pub(super) fn audit(
     console: &Console,
+    caller: &Caller,
     action: AuditAction,
     actor: String,
     target: impl Into<String>,
@@ -17,8 +19,23 @@ pub(crate) fn audit(
         at: console.now(),
         action,
         actor,
-        client: client_ip().map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        client: caller
+            .client
+            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
         target: target.into(),
+    }
+}
+
+impl Admin<'_> {
+    /// The event of this admin doing `action` on `target` now.
+    pub(super) fn event(&self, action: AuditAction, target: impl Into<String>) -> AuditRecord {
+        audit(
+            self.console,
+            self.caller,
+            action,
+            self.person.login.clone(),
+            target,
+        )
     }
 }
 
@@ -29,16 +46,19 @@ pub(super) fn token_target(owner_login: &str, name: &str) -> String {
 
 /// One page of the audit log (1-based), newest first. Right 090201 only; the feature flag
 /// does not hide it, since flag changes are among its events.
-pub async fn audit_log(page: u32) -> Result<AuditPage, ConsoleError> {
-    let admin = admin().await?;
+pub async fn audit_log(
+    console: &Console,
+    caller: &Caller,
+    page: u32,
+) -> Result<AuditPage, ConsoleError> {
+    admin(console, caller).await?;
     if page == 0 {
         return Err(ConsoleError::BadRequest {
             message: "pages are numbered from 1".into(),
         });
     }
     let offset = u64::from(page - 1) * u64::from(AUDIT_PAGE_SIZE);
-    let (events, total) = admin
-        .console
+    let (events, total) = console
         .store
         .audit_events(offset, AUDIT_PAGE_SIZE)
         .await
@@ -54,7 +74,7 @@ pub async fn audit_log(page: u32) -> Result<AuditPage, ConsoleError> {
                 at: event
                     .record
                     .at
-                    .with_timezone(&admin.console.zone)
+                    .with_timezone(&console.zone)
                     .format("%Y-%m-%d %H:%M:%S")
                     .to_string(),
                 action: event.record.action,

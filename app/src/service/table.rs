@@ -1,7 +1,8 @@
 //! The tokens table and the "User" field: what the console reads, a page at a time.
 
-use super::{internal, to_row, token_admin};
-use crate::backend::TokenRecord;
+use super::tokens::to_row;
+use super::{internal, token_admin, Caller};
+use crate::backend::{Console, TokenRecord};
 use crate::model::{ConsoleError, EligibleUser, USER_MATCHES};
 use crate::token_query::{
     Cursor, Matches, PageAt, QueryParams, SortKey, TokenPage, TokenQuery, COUNT_LIMIT, PAGE_SIZE,
@@ -26,12 +27,15 @@ fn cursor_of(token: &TokenRecord, key: SortKey) -> Cursor {
     }
 }
 
-pub async fn list_tokens(params: &QueryParams) -> Result<TokenPage, ConsoleError> {
-    let admin = token_admin().await?;
+pub async fn list_tokens(
+    console: &Console,
+    caller: &Caller,
+    params: &QueryParams,
+) -> Result<TokenPage, ConsoleError> {
+    token_admin(console, caller).await?;
     let query = TokenQuery::parse(params).map_err(|e| ConsoleError::BadRequest {
         message: e.to_string(),
     })?;
-    let console = &admin.console;
     let page = console
         .store
         .token_page(&query, console.today(), PAGE_SIZE)
@@ -57,8 +61,12 @@ pub async fn list_tokens(params: &QueryParams) -> Result<TokenPage, ConsoleError
 
 /// Technical users working in the company today whose login or name contains `search` (any
 /// case), by name: at most [`USER_MATCHES`].
-pub async fn eligible_users(search: &str) -> Result<Vec<EligibleUser>, ConsoleError> {
-    let admin = token_admin().await?;
+pub async fn eligible_users(
+    console: &Console,
+    caller: &Caller,
+    search: &str,
+) -> Result<Vec<EligibleUser>, ConsoleError> {
+    token_admin(console, caller).await?;
     let search = search.trim();
     if search.chars().count() > SEARCH_MAX_CHARS || search.chars().any(char::is_control) {
         return Err(ConsoleError::BadRequest {
@@ -67,9 +75,8 @@ pub async fn eligible_users(search: &str) -> Result<Vec<EligibleUser>, ConsoleEr
             ),
         });
     }
-    let today = admin.console.today();
-    let people = admin
-        .console
+    let today = console.today();
+    let people = console
         .store
         .eligible_people(search, today, USER_MATCHES)
         .await

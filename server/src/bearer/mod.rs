@@ -15,7 +15,8 @@ use axum::Json;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use app::backend::{ClientAddr, Clock, Throttle};
+use app::api::ClientAddr;
+use app::backend::{Clock, Throttle};
 use app::domain::{self, rules, AuthorizationError, TokenHash, TokenSecret};
 use app::failure_counts::{FailureCounts, Scope, BEARER_FAILURES_PER_MINUTE};
 use app::model::DATABASE_RETRY_SECONDS;

@@ -1,8 +1,8 @@
 //! The audit log: written in the same transaction as the change it records.
 
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
-use app::backend::{AuditRecord, StoreResult, StoredAudit};
+use app::backend::{AuditRecord, StoreError, StoreResult, StoredAudit};
 use app::model::AuditAction;
 
 use super::{db_error, to_instant, Db};
@@ -25,6 +25,33 @@ where
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    action: String,
+    actor: String,
+    client: String,
+    target: String,
+}
+
+impl AuditRow {
+    fn into_stored(self) -> StoreResult<StoredAudit> {
+        let action = AuditAction::from_code(&self.action)
+            .ok_or_else(|| StoreError::Failed(format!("unknown audit action {:?}", self.action)))?;
+        Ok(StoredAudit {
+            id: self.id,
+            record: AuditRecord {
+                at: to_instant(self.at)?,
+                action,
+                actor: self.actor,
+                client: self.client,
+                target: self.target,
+            },
+        })
+    }
+}
+
 impl Db {
     pub async fn audit_page(
         &self,
@@ -36,7 +63,7 @@ impl Db {
             .await
             .map_err(db_error)?;
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, action, actor, client, target FROM audit_events \
              ORDER BY id DESC LIMIT $1 OFFSET $2",
         )
@@ -46,23 +73,8 @@ impl Db {
         .await
         .map_err(db_error)?;
         let events = rows
-            .iter()
-            .map(|row| {
-                let code: String = row.try_get("action").map_err(db_error)?;
-                let action = AuditAction::from_code(&code).ok_or_else(|| {
-                    app::backend::StoreError::Failed(format!("unknown audit action {code:?}"))
-                })?;
-                Ok(StoredAudit {
-                    id: row.try_get("id").map_err(db_error)?,
-                    record: AuditRecord {
-                        at: to_instant(row.try_get("at").map_err(db_error)?)?,
-                        action,
-                        actor: row.try_get("actor").map_err(db_error)?,
-                        client: row.try_get("client").map_err(db_error)?,
-                        target: row.try_get("target").map_err(db_error)?,
-                    },
-                })
-            })
+            .into_iter()
+            .map(AuditRow::into_stored)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((events, u64::try_from(total).unwrap_or(0)))
     }

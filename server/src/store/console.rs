@@ -3,44 +3,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use app::token_query::TokenQuery;
-use sqlx::Row;
-
 use app::backend::{
     AuditRecord, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord,
-    RemoveOutcome, SessionPolicy, StoreResult, StoredAudit, TokenRecord, TokenRecordPage,
+    RemoveOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
+    TokenRecordPage,
 };
+use app::token_query::TokenQuery;
 
 use super::audit::insert_audit;
-use super::token_page::{case_blind_like, escape_like, LIKE_ESCAPE};
-use super::{db_error, person_from_row, Db, PERSON_COLUMNS};
+use super::people::PersonKey;
+use super::{db_error, Db};
 
 impl Db {
-    pub(super) async fn with_rights(&self, mut person: PersonRecord) -> StoreResult<PersonRecord> {
-        person.rights = sqlx::query_scalar(
-            "SELECT right_code FROM person_rights WHERE person_id = $1 ORDER BY right_code",
-        )
-        .bind(person.id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(person)
-    }
-
-    pub async fn person_by_id(&self, id: i64) -> StoreResult<Option<PersonRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => Ok(Some(self.with_rights(person_from_row(&row)?).await?)),
-            None => Ok(None),
-        }
-    }
-
     pub async fn is_flag_enabled(&self, domain: &str, label: &str) -> StoreResult<bool> {
         let enabled: Option<i64> = sqlx::query_scalar(
             "SELECT enabled FROM feature_flags WHERE domain = $1 AND label = $2",
@@ -57,22 +31,7 @@ impl Db {
 impl ConsoleStore for Db {
     fn credentials(&self, login: &str) -> BoxFuture<'_, StoreResult<Option<Credentials>>> {
         let login = login.to_owned();
-        Box::pin(async move {
-            let row = sqlx::query(&format!(
-                "SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.login = $1"
-            ))
-            .bind(login)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-            let Some(row) = row else { return Ok(None) };
-            let password_hash: Option<String> = row.try_get("password_hash").map_err(db_error)?;
-            let person = self.with_rights(person_from_row(&row)?).await?;
-            Ok(Some(Credentials {
-                person,
-                password_hash,
-            }))
-        })
+        Box::pin(async move { self.find_person(PersonKey::Login(&login)).await })
     }
 
     fn create_session(
@@ -89,12 +48,12 @@ impl ConsoleStore for Db {
         })
     }
 
-    fn session_person(
+    fn session_holder(
         &self,
         session_hash: &str,
         now: DateTime<Utc>,
         policy: SessionPolicy,
-    ) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
+    ) -> BoxFuture<'_, StoreResult<Option<SessionHolder>>> {
         let session_hash = session_hash.to_owned();
         Box::pin(async move { self.session_owner(session_hash, now, policy).await })
     }
@@ -131,30 +90,19 @@ impl ConsoleStore for Db {
         today: NaiveDate,
         limit: usize,
     ) -> BoxFuture<'a, StoreResult<Vec<PersonRecord>>> {
-        Box::pin(async move {
-            let pattern = format!("%{}%", escape_like(search));
-            let like = case_blind_like(self.backend);
-            let rows = sqlx::query(&format!(
-                "SELECT {PERSON_COLUMNS} FROM people p \
-                 WHERE p.technical = 1 AND p.employed_from <= $1 \
-                 AND (p.employed_until IS NULL OR p.employed_until >= $2) \
-                 AND (p.login {like} $3 ESCAPE '{LIKE_ESCAPE}' \
-                 OR p.name {like} $4 ESCAPE '{LIKE_ESCAPE}') \
-                 ORDER BY p.name, p.login LIMIT {limit}"
-            ))
-            .bind(today.to_string())
-            .bind(today.to_string())
-            .bind(pattern.clone())
-            .bind(pattern)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-            rows.iter().map(person_from_row).collect()
-        })
+        Box::pin(self.eligible_people_matching(search, today, limit))
     }
 
     fn person(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
-        Box::pin(self.person_by_id(id))
+        Box::pin(async move {
+            let found = self.find_person(PersonKey::Id(id)).await?;
+            Ok(found.map(|found| found.person))
+        })
+    }
+
+    fn person_by_login(&self, login: &str) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>> {
+        let login = login.to_owned();
+        Box::pin(async move { Db::person_by_login(self, &login).await })
     }
 
     fn token_page<'a>(

@@ -8,6 +8,7 @@ mod changes;
 mod console;
 mod failures;
 mod operator;
+mod people;
 mod readiness;
 #[cfg(test)]
 mod schema_parity;
@@ -24,12 +25,11 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
-use app::backend::{FailureCounts, Limits, LocalCounts, PersonRecord, StoreError};
-use app::domain::Employment;
+use app::backend::{FailureCounts, Limits, LocalCounts, StoreError};
 
 pub use bench_data::{BenchDataError, BenchSize};
 pub use operator::{DemoOutcome, NewPerson, OperatorError, PersonChange};
@@ -127,10 +127,6 @@ impl Db {
             url,
             cache: Arc::new(TokenCache::new(token_cache::DEFAULT_CAPACITY)),
         })
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
     }
 
     /// Connections the pool holds, and how many of them are idle.
@@ -238,33 +234,6 @@ pub(crate) fn to_date(text: &str) -> Result<NaiveDate, StoreError> {
 pub(crate) fn flag(value: bool) -> i64 {
     i64::from(value)
 }
-
-/// Columns `technical, employed_from, employed_until` → employment facts.
-pub(crate) fn employment_from_row(row: &AnyRow) -> Result<Employment, StoreError> {
-    let employed_until: Option<String> = row.try_get("employed_until").map_err(db_error)?;
-    Ok(Employment {
-        technical: row.try_get::<i64, _>("technical").map_err(db_error)? == 1,
-        start: to_date(
-            &row.try_get::<String, _>("employed_from")
-                .map_err(db_error)?,
-        )?,
-        end: employed_until.as_deref().map(to_date).transpose()?,
-    })
-}
-
-/// Columns `id, login, name, technical, employed_from, employed_until` → a person (no rights).
-pub(crate) fn person_from_row(row: &AnyRow) -> Result<PersonRecord, StoreError> {
-    Ok(PersonRecord {
-        id: row.try_get("id").map_err(db_error)?,
-        login: row.try_get("login").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        employment: employment_from_row(row)?,
-        rights: Vec::new(),
-    })
-}
-
-pub(crate) const PERSON_COLUMNS: &str =
-    "p.id, p.login, p.name, p.technical, p.employed_from, p.employed_until";
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use app::domain::{Employment, CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use app::model::AuditAction;
 
 use super::token_cache::Invalidation;
-use super::{db_error, flag, is_unique_violation, person_from_row, Db, PERSON_COLUMNS};
+use super::{db_error, flag, is_unique_violation, Db};
 
 /// Where the audit log says operator commands come from.
 pub(crate) const CLI_CLIENT: &str = "local (CLI)";
@@ -134,17 +134,6 @@ impl Db {
         super::audit::insert_audit(&mut *tx, &audit).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(id)
-    }
-
-    pub async fn person_by_login(&self, login: &str) -> Result<Option<PersonRecord>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.login = $1"
-        ))
-        .bind(login.to_owned())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?;
-        row.as_ref().map(person_from_row).transpose()
     }
 
     /// Applies `change` to `person` and ends every console session of theirs, with its audit

@@ -3,12 +3,19 @@
 //! transaction.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
-use app::backend::{AuditRecord, PersonRecord, SessionPolicy, StoreResult};
+use app::backend::{AuditRecord, SessionHolder, SessionPolicy, StoreResult};
 
 use super::audit::insert_audit;
-use super::{db_error, person_from_row, Db, PERSON_COLUMNS};
+use super::people::{PersonRow, PERSON_COLUMNS};
+use super::{db_error, Db};
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    person: PersonRow,
+    last_seen_at: i64,
+}
 
 impl Db {
     /// A new session (expired ones are swept first) and its audit event.
@@ -46,14 +53,14 @@ impl Db {
         tx.commit().await.map_err(db_error)
     }
 
-    /// The person of a live session; the session counts as used now.
+    /// The person of a live session and their rights; the session counts as used now.
     pub(super) async fn session_owner(
         &self,
         session_hash: String,
         now: DateTime<Utc>,
         policy: SessionPolicy,
-    ) -> StoreResult<Option<PersonRecord>> {
-        let row = sqlx::query(&format!(
+    ) -> StoreResult<Option<SessionHolder>> {
+        let row = sqlx::query_as::<_, SessionRow>(&format!(
             "SELECT {PERSON_COLUMNS}, s.last_seen_at FROM console_sessions s JOIN people p ON p.id = s.person_id \
              WHERE s.session_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
              AND s.created_at > $4"
@@ -66,8 +73,7 @@ impl Db {
         .await
         .map_err(db_error)?;
         let Some(row) = row else { return Ok(None) };
-        let last_seen: i64 = row.try_get("last_seen_at").map_err(db_error)?;
-        if last_seen < now.timestamp() {
+        if row.last_seen_at < now.timestamp() {
             sqlx::query("UPDATE console_sessions SET last_seen_at = $1 WHERE session_hash = $2")
                 .bind(now.timestamp())
                 .bind(session_hash)
@@ -75,7 +81,9 @@ impl Db {
                 .await
                 .map_err(db_error)?;
         }
-        Ok(Some(self.with_rights(person_from_row(&row)?).await?))
+        let person = row.person.into_person()?;
+        let rights = self.rights_of(person.id).await?;
+        Ok(Some(SessionHolder { person, rights }))
     }
 
     pub(super) async fn close_session(

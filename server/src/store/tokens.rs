@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 use app::backend::{
     AuditRecord, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreResult, TokenRecord,
@@ -12,11 +12,9 @@ use app::backend::{
 use app::domain::{TokenHash, FLAG_DOMAIN, FLAG_LABEL};
 
 use super::audit::insert_audit;
+use super::people::{EmploymentRow, PersonRow, PERSON_COLUMNS};
 use super::token_cache::Invalidation;
-use super::{
-    db_error, employment_from_row, is_unique_violation, person_from_row, to_date, to_instant, Db,
-    PERSON_COLUMNS,
-};
+use super::{db_error, is_unique_violation, to_date, to_instant, Db};
 
 #[derive(Debug, Clone)]
 pub struct TokenOwnerRow {
@@ -26,6 +24,31 @@ pub struct TokenOwnerRow {
     pub removed_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub owner: PersonRecord,
+}
+
+/// The token half of the bearer lookup's row (there when the hash matched a token).
+#[derive(FromRow)]
+struct BearerTokenRow {
+    token_id: i64,
+    token_name: String,
+    expires_on: String,
+    removed_at: Option<i64>,
+    last_used_at: Option<i64>,
+    #[sqlx(flatten)]
+    owner: PersonRow,
+}
+
+impl BearerTokenRow {
+    fn into_token(self) -> StoreResult<TokenOwnerRow> {
+        Ok(TokenOwnerRow {
+            token_id: self.token_id,
+            token_name: self.token_name,
+            expires_on: to_date(&self.expires_on)?,
+            removed_at: self.removed_at.map(to_instant).transpose()?,
+            last_used_at: self.last_used_at.map(to_instant).transpose()?,
+            owner: self.owner.into_person()?,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,20 +83,11 @@ impl Db {
         let token_id: Option<i64> = row.try_get("token_id").map_err(db_error)?;
         let token = match token_id {
             None => None,
-            Some(token_id) => {
-                let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
-                let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
-                Some(TokenOwnerRow {
-                    token_id,
-                    token_name: row.try_get("token_name").map_err(db_error)?,
-                    expires_on: to_date(
-                        &row.try_get::<String, _>("expires_on").map_err(db_error)?,
-                    )?,
-                    removed_at: removed_at.map(super::to_instant).transpose()?,
-                    last_used_at: last_used_at.map(super::to_instant).transpose()?,
-                    owner: person_from_row(&row)?,
-                })
-            }
+            Some(_) => Some(
+                BearerTokenRow::from_row(&row)
+                    .map_err(db_error)?
+                    .into_token()?,
+            ),
         };
         Ok(BearerLookup {
             feature_enabled,
@@ -113,22 +127,39 @@ pub(super) const TOKEN_COLUMNS: &str =
 const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
      JOIN people c ON c.id = t.created_by";
 
+/// The columns of [`TOKEN_COLUMNS`].
+#[derive(FromRow)]
+struct TokenRecordRow {
+    id: i64,
+    owner_login: String,
+    owner_name: String,
+    name: String,
+    hint: String,
+    created_at: i64,
+    created_by: String,
+    expires_on: String,
+    removed_at: Option<i64>,
+    last_used_at: Option<i64>,
+    last_used_from: Option<String>,
+    #[sqlx(flatten)]
+    owner_employment: EmploymentRow,
+}
+
 pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
-    let removed_at: Option<i64> = row.try_get("removed_at").map_err(db_error)?;
-    let last_used_at: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
+    let row = TokenRecordRow::from_row(row).map_err(db_error)?;
     Ok(TokenRecord {
-        id: row.try_get("id").map_err(db_error)?,
-        owner_login: row.try_get("owner_login").map_err(db_error)?,
-        owner_name: row.try_get("owner_name").map_err(db_error)?,
-        name: row.try_get("name").map_err(db_error)?,
-        hint: row.try_get("hint").map_err(db_error)?,
-        created_at: to_instant(row.try_get("created_at").map_err(db_error)?)?,
-        created_by: row.try_get("created_by").map_err(db_error)?,
-        expires_on: to_date(&row.try_get::<String, _>("expires_on").map_err(db_error)?)?,
-        removed_at: removed_at.map(to_instant).transpose()?,
-        owner_employment: employment_from_row(row)?,
-        last_used_at: last_used_at.map(to_instant).transpose()?,
-        last_used_from: row.try_get("last_used_from").map_err(db_error)?,
+        id: row.id,
+        owner_login: row.owner_login,
+        owner_name: row.owner_name,
+        name: row.name,
+        hint: row.hint,
+        created_at: to_instant(row.created_at)?,
+        created_by: row.created_by,
+        expires_on: to_date(&row.expires_on)?,
+        removed_at: row.removed_at.map(to_instant).transpose()?,
+        owner_employment: row.owner_employment.into_employment()?,
+        last_used_at: row.last_used_at.map(to_instant).transpose()?,
+        last_used_from: row.last_used_from,
     })
 }
 

@@ -1,16 +1,25 @@
-//! The server functions: the only way the UI reads or changes data. Each one is a thin shell over
-//! `crate::service`, which checks session, right 090201 and the feature flag on every call.
+//! The server functions: the only way the UI reads or changes data. Each one reads the
+//! request at the edge, then hands over to `crate::service`, which checks session, right
+//! 090201 and the feature flag on every call.
+
+#[cfg(feature = "ssr")]
+mod cookies;
+#[cfg(feature = "ssr")]
+pub mod edge;
+
+#[cfg(feature = "ssr")]
+pub use edge::ClientAddr;
 
 use leptos::prelude::*;
 
 use crate::model::{AdminInfo, AuditPage, ConsoleError, CreatedToken, EligibleUser, TokenRow};
 use crate::token_query::TokenPage;
 
-/// Session and right only: the console frame (and its "Log out") must still show when the
-/// feature flag is off, so the tokens page can explain why it offers nothing.
+/// Session and right only (see `service::current_admin`).
 #[server(endpoint = "current_admin")]
 pub async fn current_admin() -> Result<AdminInfo, ConsoleError> {
-    crate::service::respond(crate::service::current_admin().await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::current_admin(&console, &caller).await)
 }
 
 /// One page of the tokens table; the fields are the page's URL query (all optional).
@@ -33,7 +42,8 @@ pub async fn list_tokens(
         after,
         before,
     };
-    crate::service::respond(crate::service::list_tokens(&params).await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::list_tokens(&console, &caller, &params).await)
 }
 
 /// The technical users the "User" field offers for `search`.
@@ -41,7 +51,8 @@ pub async fn list_tokens(
 pub async fn eligible_users(
     #[server(default)] search: String,
 ) -> Result<Vec<EligibleUser>, ConsoleError> {
-    crate::service::respond(crate::service::eligible_users(&search).await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::eligible_users(&console, &caller, &search).await)
 }
 
 /// `user_id` is the user picked in the "User" field; when it is empty, `user` (a login, or
@@ -53,30 +64,50 @@ pub async fn create_token(
     name: String,
     expiration: String,
 ) -> Result<CreatedToken, ConsoleError> {
-    crate::service::respond(crate::service::create_token(&user_id, &user, &name, &expiration).await)
+    let form = crate::service::NewTokenForm {
+        user_id: &user_id,
+        user: &user,
+        name: &name,
+        expiration: &expiration,
+    };
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::create_token(&console, &caller, form).await)
 }
 
 #[server(endpoint = "remove_token")]
 pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
-    crate::service::respond(crate::service::remove_token(id).await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::remove_token(&console, &caller, id).await)
 }
 
 #[server(endpoint = "delete_token")]
 pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
-    crate::service::respond(crate::service::delete_token(id).await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::delete_token(&console, &caller, id).await)
 }
 
 #[server(endpoint = "audit_log")]
 pub async fn audit_log(page: u32) -> Result<AuditPage, ConsoleError> {
-    crate::service::respond(crate::service::audit_log(page).await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::audit_log(&console, &caller, page).await)
 }
 
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String) -> Result<(), ConsoleError> {
-    crate::service::login(&login, &password).await
+    let (console, caller) = edge::request()?;
+    match crate::service::login(&console, &caller, &login, &password).await {
+        Ok(logged_in) => {
+            edge::logged_in(&console, &logged_in);
+            Ok(())
+        }
+        Err(error) => Err(edge::refuse_login(error)),
+    }
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), ConsoleError> {
-    crate::service::respond(crate::service::logout().await)
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::logout(&console, &caller).await)?;
+    edge::logged_out(&console);
+    Ok(())
 }

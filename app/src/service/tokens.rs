@@ -1,0 +1,228 @@
+//! Creating, removing and deleting tokens, and a token as the table shows it.
+
+use rand::RngCore;
+
+use super::audit::token_target;
+use super::{internal, token_admin, Admin, Caller};
+use crate::backend::{
+    AuditRecord, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
+    TokenRecord,
+};
+use crate::domain::{rules, TokenName, TokenSecret};
+use crate::model::{
+    AuditAction, ConsoleError, CreatedToken, Field, FieldError, TokenRow, TokenStatus,
+};
+
+pub(super) fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
+    let status = match rules::check_usable(
+        token.removed_at.is_some(),
+        token.expires_on,
+        &token.owner_employment,
+        console.today(),
+    ) {
+        Ok(()) => TokenStatus::Active,
+        Err(rules::Unusable::Removed) => TokenStatus::Removed,
+        Err(rules::Unusable::Expired) => TokenStatus::Expired,
+        Err(rules::Unusable::OwnerIneligible) => TokenStatus::UserInactive,
+    };
+    TokenRow {
+        id: token.id,
+        user_login: token.owner_login,
+        user_name: token.owner_name,
+        name: token.name,
+        hint: token.hint,
+        created_on: console.local_date(token.created_at).to_string(),
+        created_by: token.created_by,
+        expires_on: token.expires_on.to_string(),
+        removed_on: token
+            .removed_at
+            .map(|at| console.local_date(at).to_string()),
+        status,
+        last_used: token.last_used_at.map(|at| {
+            at.with_timezone(&console.zone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+        last_used_from: token.last_used_from,
+    }
+}
+
+/// The login in what the "User" field shows ("Name (login)"), or the text itself.
+fn login_in(text: &str) -> &str {
+    let text = text.trim();
+    text.strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .map_or(text, |(_, login)| login.trim())
+}
+
+/// The "Create an API token" form as sent. `user_id` is the user picked in the "User"
+/// field; when it is empty, `user` (a login, or the field's "Name (login)") names the user.
+#[derive(Debug, Clone, Copy)]
+pub struct NewTokenForm<'a> {
+    pub user_id: &'a str,
+    pub user: &'a str,
+    pub name: &'a str,
+    pub expiration: &'a str,
+}
+
+const NO_SUCH_USER: &str = "This user does not exist.";
+
+pub async fn create_token(
+    console: &Console,
+    caller: &Caller,
+    form: NewTokenForm<'_>,
+) -> Result<CreatedToken, ConsoleError> {
+    let admin = token_admin(console, caller).await?;
+    let today = console.today();
+    // Every field is checked, so the form can show all its problems at once.
+    let mut errors = Vec::new();
+    let mut refuse = |field: Field, message: String| errors.push(FieldError { field, message });
+    let found = |person: Option<PersonRecord>| person.ok_or_else(|| NO_SUCH_USER.to_owned());
+    let owner = match (form.user_id.trim(), login_in(form.user)) {
+        ("", "") => Err("Select a user.".to_owned()),
+        ("", login) => found(
+            console
+                .store
+                .person_by_login(login)
+                .await
+                .map_err(internal)?,
+        ),
+        (id, _) => match id.parse::<i64>() {
+            Ok(id) => found(console.store.person(id).await.map_err(internal)?),
+            Err(_) => Err(NO_SUCH_USER.to_owned()),
+        },
+    };
+    let owner = owner
+        .and_then(|person| match person.employment.eligible_on(today) {
+            Ok(()) => Ok(person),
+            Err(ineligible) => Err(ineligible.to_string()),
+        })
+        .map_err(|message| refuse(Field::User, message))
+        .ok();
+    let name = TokenName::parse(form.name)
+        .map_err(|e| refuse(Field::Name, e.to_string()))
+        .ok();
+    let expires_on = rules::expiration_date(form.expiration, today)
+        .map_err(|e| refuse(Field::Expiration, e.to_string()))
+        .ok();
+    let (Some(owner), Some(name), Some(expires_on)) = (owner, name, expires_on) else {
+        return Err(ConsoleError::Invalid { errors });
+    };
+
+    let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut entropy);
+    let secret = TokenSecret::from_entropy(entropy);
+    let event = admin.event(
+        AuditAction::TokenCreated,
+        token_target(&owner.login, name.as_str()),
+    );
+    let new = NewToken {
+        owner_id: owner.id,
+        name: name.clone(),
+        hash: secret.hash(),
+        hint: secret.hint(),
+        created_at: event.at,
+        created_by: admin.person.id,
+        expires_on,
+    };
+    let id = match console
+        .store
+        .insert_token(new, event)
+        .await
+        .map_err(internal)?
+    {
+        InsertOutcome::Inserted(id) => id,
+        InsertOutcome::NameTaken => {
+            return Err(ConsoleError::invalid(
+                Field::Name,
+                format!(
+                    "{} already has a token named “{}”.",
+                    owner.name,
+                    name.as_str()
+                ),
+            ))
+        }
+    };
+    let record = console
+        .store
+        .token(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            internal(StoreError::Failed(format!(
+                "token {id} vanished after insert"
+            )))
+        })?;
+    tracing::info!(token_id = id, owner = %owner.login, by = %admin.person.login, "API token created");
+    Ok(CreatedToken {
+        token: secret.into_exposed(),
+        row: to_row(console, record),
+    })
+}
+
+fn token_gone() -> ConsoleError {
+    ConsoleError::NotFound {
+        message: "This token does not exist (it may have been deleted).".into(),
+    }
+}
+
+impl Admin<'_> {
+    /// The token `id` and the audit event of `action` on it, by this admin.
+    async fn token_event(
+        &self,
+        id: i64,
+        action: AuditAction,
+    ) -> Result<(TokenRecord, AuditRecord), ConsoleError> {
+        let token = self
+            .console
+            .store
+            .token(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(token_gone)?;
+        let event = self.event(action, token_target(&token.owner_login, &token.name));
+        Ok((token, event))
+    }
+}
+
+pub async fn remove_token(
+    console: &Console,
+    caller: &Caller,
+    id: i64,
+) -> Result<TokenRow, ConsoleError> {
+    let admin = token_admin(console, caller).await?;
+    let (mut token, event) = admin.token_event(id, AuditAction::TokenRemoved).await?;
+    let removed_at = event.at;
+    match console
+        .store
+        .remove_token(id, admin.person.id, event)
+        .await
+        .map_err(internal)?
+    {
+        RemoveOutcome::Removed => {}
+        RemoveOutcome::AlreadyRemoved => {
+            return Err(ConsoleError::Conflict {
+                message: "This token has already been removed.".into(),
+            })
+        }
+        RemoveOutcome::NotFound => return Err(token_gone()),
+    }
+    tracing::info!(token_id = id, by = %admin.person.login, "API token removed");
+    token.removed_at = Some(removed_at);
+    Ok(to_row(console, token))
+}
+
+pub async fn delete_token(console: &Console, caller: &Caller, id: i64) -> Result<(), ConsoleError> {
+    let admin = token_admin(console, caller).await?;
+    let (_, event) = admin.token_event(id, AuditAction::TokenDeleted).await?;
+    if !console
+        .store
+        .delete_token(id, event)
+        .await
+        .map_err(internal)?
+    {
+        return Err(token_gone());
+    }
+    tracing::info!(token_id = id, by = %admin.person.login, "API token deleted");
+    Ok(())
+}
