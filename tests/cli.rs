@@ -146,3 +146,48 @@ fn bad_settings_are_refused_at_start() {
         stderr(&out)
     );
 }
+
+/// Every variable of README's settings table is documented by `--help`, and a flag sets
+/// what its variable would.
+#[test]
+fn help_documents_every_setting_and_flags_work_like_variables() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let variables: Vec<&str> = readme
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split(['`', '=']).next())
+        .filter(|name| name.starts_with("JETONS_") || name.starts_with("DATABASE_"))
+        .collect();
+    assert!(variables.len() > 15, "settings table: {variables:?}");
+    let help = std::process::Command::new(support::SERVER)
+        .arg("--help")
+        .env(
+            "DATABASE_URL",
+            "postgres://someone:hunter2@db.example/jetons",
+        )
+        .output()
+        .expect("server --help");
+    assert!(help.status.success());
+    let help = String::from_utf8_lossy(&help.stdout);
+    for variable in &variables {
+        assert!(
+            help.contains(&format!("env: {variable}")),
+            "{variable} in:\n{help}"
+        );
+    }
+    assert!(
+        !help.contains("hunter2"),
+        "--help shows a variable's value:\n{help}"
+    );
+
+    let db = TestDb::new();
+    let out = db.cli("--time-zone Mars/Olympus migrate", None);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("JETONS_TIME_ZONE=\"Mars/Olympus\""),
+        "{}",
+        stderr(&out)
+    );
+    db.cli_ok("--time-zone Europe/Paris migrate", None);
+}

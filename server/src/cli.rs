@@ -11,7 +11,7 @@ use app::domain::password::{hash_password, PasswordError};
 use app::domain::rules::{parse_date, today};
 use app::domain::token::to_hex;
 
-use crate::config::Settings;
+use crate::config::{SettingArgs, Settings, OTHER_VARIABLES};
 use crate::store::{
     BenchDataError, BenchSize, Db, DemoOutcome, NewPerson, OperatorError, PersonChange,
 };
@@ -19,7 +19,8 @@ use crate::store::{
 #[derive(Debug, Parser)]
 #[command(
     name = "server",
-    about = "Jetons: the API token console of the administration console"
+    about = "Jetons: the API token console of the administration console",
+    after_help = OTHER_VARIABLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -27,6 +28,8 @@ pub struct Cli {
     /// Serve (the default command) with demo data, seeded first when the database is empty.
     #[arg(long)]
     pub demo: bool,
+    #[command(flatten)]
+    pub settings: SettingArgs,
 }
 
 #[derive(Debug, Args)]

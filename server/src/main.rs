@@ -50,10 +50,10 @@ enum RunError {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let json = match std::env::var("JETONS_LOG_FORMAT").as_deref().map(str::trim) {
-        Err(_) | Ok("" | "text") => false,
-        Ok("json") => true,
-        Ok(other) => {
+    let json = match cli.settings.log_format.as_deref().map(str::trim) {
+        None | Some("" | "text") => false,
+        Some("json") => true,
+        Some(other) => {
             eprintln!("error: JETONS_LOG_FORMAT={other:?} must be text or json");
             return ExitCode::FAILURE;
         }
@@ -81,7 +81,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), RunError> {
-    let settings = Settings::from_env()?;
+    let settings = Settings::from_args(&cli.settings)?;
     let db = Db::open(&settings.database_url)
         .await
         .map_err(RunError::Database)?;

@@ -11,6 +11,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
+use crate::error::{file, SiteError};
 use crate::{copy_dir, run, Result, Workspace};
 
 /// The dist binary, and the folder that was embedded in it.
@@ -21,11 +22,11 @@ pub struct Dist {
 const BUNDLES: [&str; 3] = ["js", "wasm", "css"];
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| format!("read {}: {e}", path.display()))
+    std::fs::read(path).map_err(file("read", path))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result {
-    std::fs::write(path, bytes).map_err(|e| format!("write {}: {e}", path.display()))
+    std::fs::write(path, bytes).map_err(file("write", path))
 }
 
 fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
@@ -34,21 +35,28 @@ fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
         let mut writer = brotli::CompressorWriter::new(&mut compressed, 64 * 1024, 11, 22);
         writer
             .write_all(bytes)
-            .map_err(|e| format!("brotli: {e}"))?;
+            .map_err(|source| SiteError::Compress {
+                format: "brotli",
+                source,
+            })?;
     }
     Ok(compressed)
 }
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).map_err(|e| format!("gzip: {e}"))?;
-    encoder.finish().map_err(|e| format!("gzip: {e}"))
+    let gzip = |source| SiteError::Compress {
+        format: "gzip",
+        source,
+    };
+    encoder.write_all(bytes).map_err(gzip)?;
+    encoder.finish().map_err(gzip)
 }
 
 /// Every file under `dir`, recursively.
 fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(file("read", dir))?;
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -66,13 +74,12 @@ impl Workspace {
         let out = self.target.join("dist");
         let staged = out.join("site");
         if staged.exists() {
-            std::fs::remove_dir_all(&staged)
-                .map_err(|e| format!("remove {}: {e}", staged.display()))?;
+            std::fs::remove_dir_all(&staged).map_err(file("remove", &staged))?;
         }
         let name = &self.leptos.output_name;
         let pkg_dir = &self.leptos.pkg_dir;
         let pkg = staged.join(pkg_dir);
-        std::fs::create_dir_all(&pkg).map_err(|e| format!("create {}: {e}", pkg.display()))?;
+        std::fs::create_dir_all(&pkg).map_err(file("create", &pkg))?;
 
         let mut digest = Sha256::new();
         let mut bundles = Vec::new();
@@ -112,8 +119,7 @@ impl Workspace {
             .env("JETONS_DIST_OUTPUT_NAME", &output_name))?;
         let binary = out.join(name);
         let built = self.target.join("release").join("server");
-        std::fs::copy(&built, &binary)
-            .map_err(|e| format!("copy {} to {}: {e}", built.display(), binary.display()))?;
+        std::fs::copy(&built, &binary).map_err(file("copy", &built))?;
         // Symbols are a third of the file, and no use in production (binutils' strip).
         if let Err(why) = run(Command::new("strip").arg(&binary)) {
             eprintln!("site: the dist binary keeps its symbols: {why}");
@@ -131,11 +137,9 @@ impl Workspace {
     /// outside the checkout, without a site root.
     pub fn test_dist(&self, dist: &Dist) -> Result {
         let elsewhere = std::env::temp_dir().join(format!("jetons-dist-{}", std::process::id()));
-        std::fs::create_dir_all(&elsewhere)
-            .map_err(|e| format!("create {}: {e}", elsewhere.display()))?;
+        std::fs::create_dir_all(&elsewhere).map_err(file("create", &elsewhere))?;
         let binary = elsewhere.join(&self.leptos.output_name);
-        std::fs::copy(&dist.binary, &binary)
-            .map_err(|e| format!("copy {}: {e}", dist.binary.display()))?;
+        std::fs::copy(&dist.binary, &binary).map_err(file("copy", &dist.binary))?;
         let outcome = run(Command::new("npx")
             .args(["playwright", "test", "--project", "dist"])
             .current_dir(self.end2end())

@@ -15,12 +15,16 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
 mod dist;
+mod error;
+mod wasm;
+
+use error::{file, SiteError};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const WASM_PROFILE: &str = "wasm-release";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-type Result<T = ()> = std::result::Result<T, String>;
+type Result<T = ()> = std::result::Result<T, SiteError>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,8 +46,8 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("site: {message}");
+        Err(error) => {
+            eprintln!("site: {error}");
             ExitCode::FAILURE
         }
     }
@@ -71,10 +75,9 @@ impl Leptos {
     fn from_metadata(metadata: &serde_json::Value, root: &Path) -> Result<Self> {
         let section = &metadata["metadata"]["leptos"][0];
         let text = |key: &str| {
-            section[key]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("[[workspace.metadata.leptos]] has no {key}"))
+            section[key].as_str().map(str::to_owned).ok_or_else(|| {
+                SiteError::MissingMetadata(format!("[[workspace.metadata.leptos]] {key}"))
+            })
         };
         Ok(Self {
             output_name: text("output-name")?,
@@ -93,25 +96,30 @@ struct Site {
 fn run(command: &mut Command) -> Result {
     let shown = format!("{command:?}");
     eprintln!("site: $ {shown}");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let status = command.status().map_err(|source| SiteError::Start {
+        command: shown.clone(),
+        source,
+    })?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{shown} failed ({status})"))
+        Err(SiteError::Failed {
+            command: shown,
+            status,
+        })
     }
 }
 
 fn output(command: &mut Command) -> Result<String> {
-    let out = command
-        .output()
-        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    let out = command.output().map_err(|source| SiteError::Start {
+        command: format!("{command:?}"),
+        source,
+    })?;
     if !out.status.success() {
-        return Err(format!(
-            "{command:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(SiteError::FailedSaying {
+            command: format!("{command:?}"),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -124,14 +132,14 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
     let Ok(entries) = std::fs::read_dir(from) else {
         return Ok(());
     };
-    std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
+    std::fs::create_dir_all(to).map_err(file("create", to))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let dest = to.join(entry.file_name());
         if path.is_dir() {
             copy_dir(&path, &dest)?;
         } else {
-            std::fs::copy(&path, &dest).map_err(|e| format!("copy {}: {e}", path.display()))?;
+            std::fs::copy(&path, &dest).map_err(file("copy", &path))?;
         }
     }
     Ok(())
@@ -154,13 +162,12 @@ impl Workspace {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let metadata =
             output(Command::new(&cargo).args(["metadata", "--format-version", "1", "--no-deps"]))?;
-        let metadata: serde_json::Value =
-            serde_json::from_str(&metadata).map_err(|e| format!("cargo metadata: {e}"))?;
+        let metadata: serde_json::Value = serde_json::from_str(&metadata)?;
         let field = |name: &str| {
             metadata[name]
                 .as_str()
                 .map(PathBuf::from)
-                .ok_or_else(|| format!("cargo metadata has no {name}"))
+                .ok_or_else(|| SiteError::MissingMetadata(name.to_owned()))
         };
         let root = field("workspace_root")?;
         Ok(Self {
@@ -190,17 +197,9 @@ impl Workspace {
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
     }
 
-    /// npm packages: Playwright and binaryen's wasm-opt. Reinstalled when the lockfile changes.
+    /// Playwright's npm packages. Reinstalled when the lockfile changes.
     fn ensure_npm(&self) -> Result {
-        let dir = self.end2end();
-        let stamp = dir.join("node_modules/.package-lock.json");
-        let lock = dir.join("package-lock.json");
-        if modified(&stamp).is_some() && modified(&stamp) >= modified(&lock) {
-            return Ok(());
-        }
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir))
+        wasm::ensure_npm_package(&self.end2end())
     }
 
     fn ensure_chromium(&self) -> Result {
@@ -227,7 +226,6 @@ impl Workspace {
     /// The WASM (size-optimised), its JS, the CSS and the public files, into the site root.
     fn build_assets(&self) -> Result<PathBuf> {
         self.ensure_wasm_target()?;
-        self.ensure_npm()?;
         run(self.cargo().args([
             "build",
             "--package",
@@ -242,7 +240,7 @@ impl Workspace {
         let site = self.target.join("site");
         let pkg = site.join(&self.leptos.pkg_dir);
         let name = &self.leptos.output_name;
-        std::fs::create_dir_all(&pkg).map_err(|e| format!("create {}: {e}", pkg.display()))?;
+        std::fs::create_dir_all(&pkg).map_err(file("create", &pkg))?;
         let raw = self
             .target
             .join(WASM_TARGET)
@@ -254,8 +252,7 @@ impl Workspace {
             self.optimise(&pkg.join(format!("{name}_bg.wasm")), &wasm)?;
         }
         let style = &self.leptos.style_file;
-        std::fs::copy(style, pkg.join(format!("{name}.css")))
-            .map_err(|e| format!("copy {}: {e}", style.display()))?;
+        std::fs::copy(style, pkg.join(format!("{name}.css"))).map_err(file("copy", style))?;
         copy_dir(&self.leptos.assets_dir, &site)?;
 
         let size = |path: &Path| std::fs::metadata(path).map(|m| m.len() / 1024).unwrap_or(0);
@@ -266,38 +263,6 @@ impl Workspace {
             size(&pkg.join(format!("{name}.js"))),
         );
         Ok(site)
-    }
-
-    fn bindgen(&self, raw: &Path, pkg: &Path) -> Result {
-        eprintln!("site: wasm-bindgen {}", raw.display());
-        wasm_bindgen_cli_support::Bindgen::new()
-            .input_path(raw)
-            .out_name(&self.leptos.output_name)
-            .web(true)
-            .map_err(|e| format!("wasm-bindgen: {e}"))?
-            .typescript(false)
-            .remove_name_section(true)
-            .remove_producers_section(true)
-            .generate(pkg)
-            .map_err(|e| format!("wasm-bindgen: {e}"))
-    }
-
-    fn optimise(&self, input: &Path, output: &Path) -> Result {
-        let wasm_opt = self.end2end().join("node_modules/.bin/wasm-opt");
-        run(Command::new(&wasm_opt)
-            .arg("-Oz")
-            .args([
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                "--enable-mutable-globals",
-            ])
-            .arg(input)
-            .arg("-o")
-            .arg(output))?;
-        std::fs::remove_file(input).map_err(|e| format!("remove {}: {e}", input.display()))
     }
 
     fn serve(&self, args: &[String]) -> Result {
@@ -334,11 +299,7 @@ impl Workspace {
         if reachable && psql {
             return Ok(());
         }
-        Err(format!(
-            "the integration tests need PostgreSQL at {url} (trust auth) and the psql client; \
-             start it (e.g. `pg_ctlcluster $(ls /etc/postgresql) main start`) or set \
-             JETONS_TEST_POSTGRES=postgres://USER@HOST:PORT"
-        ))
+        Err(SiteError::NoPostgres { url })
     }
 
     /// The Rust tests: unit tests, then the integration suite on SQLite and again on
@@ -385,6 +346,7 @@ impl Workspace {
     fn test(&self, playwright_args: &[String]) -> Result {
         self.check_postgres()?;
         self.ensure_chromium()?;
+        self.ensure_npm()?;
         let site = self.build()?;
         self.rust_tests()?;
         run(Command::new("npx")

@@ -1,4 +1,9 @@
-//! Settings from the environment.
+//! Settings: read at start from flags or environment variables (see [`SettingArgs`]), checked
+//! once, then fixed.
+
+mod args;
+
+pub use args::{SettingArgs, OTHER_VARIABLES};
 
 use std::str::FromStr;
 
@@ -91,8 +96,13 @@ pub enum SettingError {
 }
 
 /// A whole number from 1 to `max`, or `default` when unset.
-fn count_var(name: &'static str, default: usize, max: usize) -> Result<usize, SettingError> {
-    let Some(value) = var(name) else {
+fn count_var(
+    name: &'static str,
+    value: &Option<String>,
+    default: usize,
+    max: usize,
+) -> Result<usize, SettingError> {
+    let Some(value) = given(value) else {
         return Ok(default);
     };
     value
@@ -104,12 +114,12 @@ fn count_var(name: &'static str, default: usize, max: usize) -> Result<usize, Se
 }
 
 /// Open connections at most: `JETONS_MAX_CONNECTIONS`, below the process's descriptor limit.
-fn max_connections() -> Result<usize, SettingError> {
+fn max_connections(value: &Option<String>) -> Result<usize, SettingError> {
     let (soft, _) = rlimit::Resource::NOFILE
         .get()
         .map_err(SettingError::OpenFilesLimit)?;
     let room = soft.saturating_sub(RESERVED_DESCRIPTORS).max(1);
-    let chosen = match var("JETONS_MAX_CONNECTIONS") {
+    let chosen = match given(value) {
         None => DEFAULT_MAX_CONNECTIONS.min(room),
         Some(value) => value
             .trim()
@@ -123,8 +133,12 @@ fn max_connections() -> Result<usize, SettingError> {
 }
 
 /// A duration setting (see [`parse_duration`]), or its default.
-fn duration_var(name: &'static str, default: u64) -> Result<std::time::Duration, SettingError> {
-    match var(name) {
+fn duration_var(
+    name: &'static str,
+    value: &Option<String>,
+    default: u64,
+) -> Result<std::time::Duration, SettingError> {
+    match given(value) {
         None => Ok(std::time::Duration::from_secs(default)),
         Some(value) => parse_duration(name, &value)?
             .to_std()
@@ -155,18 +169,20 @@ fn parse_duration(name: &'static str, value: &str) -> Result<chrono::Duration, S
         })
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// A setting's value; a blank one counts as unset.
+fn given(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|v| !v.trim().is_empty())
 }
 
 impl Settings {
-    pub fn from_env() -> Result<Self, SettingError> {
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let zone = match var("JETONS_TIME_ZONE") {
+    pub fn from_args(args: &SettingArgs) -> Result<Self, SettingError> {
+        let database_url =
+            given(&args.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let zone = match given(&args.time_zone) {
             None => Tz::UTC,
             Some(name) => Tz::from_str(name.trim()).map_err(|_| SettingError::TimeZone(name))?,
         };
-        let clock = match (var("JETONS_TEST_CLOCK"), var("JETONS_TEST_MODE").as_deref()) {
+        let clock = match (given(&args.test_clock), given(&args.test_mode).as_deref()) {
             (None, _) => Clock::system(),
             (Some(at), Some("1")) => {
                 let at = DateTime::parse_from_rfc3339(at.trim())
@@ -176,7 +192,7 @@ impl Settings {
                     "TEST MODE: the clock is fixed at {at}. Never run a production server with JETONS_TEST_MODE=1."
                 );
                 eprintln!("WARNING: TEST MODE — the clock is fixed at {at}; never use this in production.");
-                if var("JETONS_TEST_CLOCK_RUNS").as_deref() == Some("1") {
+                if given(&args.test_clock_runs).as_deref() == Some("1") {
                     Clock::running_from(at)
                 } else {
                     Clock::fixed(at)
@@ -184,39 +200,41 @@ impl Settings {
             }
             (Some(_), _) => return Err(SettingError::FakeClockOutsideTestMode),
         };
-        let secure_cookies = match var("JETONS_SECURE_COOKIES").as_deref() {
+        let secure_cookies = match given(&args.secure_cookies).as_deref() {
             None | Some("1" | "true") => true,
             Some("0" | "false") => false,
             Some(other) => return Err(SettingError::SecureCookies(other.to_owned())),
         };
         let defaults = SessionPolicy::default();
         let sessions = SessionPolicy {
-            idle: var("JETONS_SESSION_IDLE")
+            idle: given(&args.session_idle)
                 .map(|v| parse_duration("JETONS_SESSION_IDLE", &v))
                 .transpose()?
                 .unwrap_or(defaults.idle),
-            lifetime: var("JETONS_SESSION_LIFETIME")
+            lifetime: given(&args.session_lifetime)
                 .map(|v| parse_duration("JETONS_SESSION_LIFETIME", &v))
                 .transpose()?
                 .unwrap_or(defaults.lifetime),
         };
-        let trusted_proxies = match var("JETONS_TRUSTED_PROXIES") {
+        let trusted_proxies = match given(&args.trusted_proxies) {
             None => TrustedProxies::default(),
             Some(list) => TrustedProxies::parse(&list)?,
         };
         let token_cache_size = count_var(
             "JETONS_TOKEN_CACHE_SIZE",
+            &args.token_cache_size,
             crate::store::DEFAULT_TOKEN_CACHE_SIZE,
             10_000_000,
         )?;
         let login_limits = Limits {
             failures_everywhere: count_var(
                 "JETONS_LOGIN_FAILURES_PER_MINUTE",
+                &args.login_failures_per_minute,
                 DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE,
                 1_000_000,
             )?,
         };
-        let public_origin = var("JETONS_PUBLIC_ORIGIN")
+        let public_origin = given(&args.public_origin)
             .map(|text| PublicOrigin::parse(&text))
             .transpose()?;
         match &public_origin {
@@ -231,11 +249,11 @@ impl Settings {
             _ => {}
         }
         let connections = ConnectionLimits {
-            header_read: duration_var("JETONS_HEADER_READ_TIMEOUT", 10)?,
-            max_connections: max_connections()?,
-            shutdown_grace: duration_var("JETONS_SHUTDOWN_GRACE", 10)?,
+            header_read: duration_var("JETONS_HEADER_READ_TIMEOUT", &args.header_read_timeout, 10)?,
+            max_connections: max_connections(&args.max_connections)?,
+            shutdown_grace: duration_var("JETONS_SHUTDOWN_GRACE", &args.shutdown_grace, 10)?,
         };
-        let metrics_addr = var("JETONS_METRICS_ADDR")
+        let metrics_addr = given(&args.metrics_addr)
             .map(|value| {
                 value
                     .trim()
@@ -244,15 +262,25 @@ impl Settings {
             })
             .transpose()?;
         Ok(Self {
-            password_checks: count_var("JETONS_PASSWORD_CHECKS", DEFAULT_PASSWORD_CHECKS, 64)?,
+            password_checks: count_var(
+                "JETONS_PASSWORD_CHECKS",
+                &args.password_checks,
+                DEFAULT_PASSWORD_CHECKS,
+                64,
+            )?,
             password_check_wait: duration_var(
                 "JETONS_PASSWORD_CHECK_WAIT",
+                &args.password_check_wait,
                 DEFAULT_PASSWORD_CHECK_WAIT.as_secs(),
             )?,
             metrics_addr,
             connections,
-            body_read_timeout: duration_var("JETONS_BODY_READ_TIMEOUT", 10)?,
-            request_timeout: duration_var("JETONS_REQUEST_TIMEOUT", 30)?,
+            body_read_timeout: duration_var(
+                "JETONS_BODY_READ_TIMEOUT",
+                &args.body_read_timeout,
+                10,
+            )?,
+            request_timeout: duration_var("JETONS_REQUEST_TIMEOUT", &args.request_timeout, 30)?,
             public_origin,
             token_cache_size,
             login_limits,
