@@ -21,15 +21,38 @@ use crate::token_query::COUNT_LIMIT;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// What a store failure came from (the database driver's error, say), kept whole for the log.
+pub type ErrorSource = Box<dyn std::error::Error + Send + Sync>;
+
 /// A store failure. Its text goes to the server log, never to the caller.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database cannot be reached now (down, unreachable, or no connection freed up in
     /// time): worth trying again soon.
     #[error("the database is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] ErrorSource),
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Database(#[source] ErrorSource),
+    #[error("cannot open the database: {0}")]
+    Open(#[source] ErrorSource),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[source] ErrorSource),
+    /// `DATABASE_URL` names no database this store can open.
     #[error("{0}")]
-    Failed(String),
+    Url(&'static str),
+    #[error("cannot create the folder {path}: {source}")]
+    Folder {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A stored value that no record can hold (a date out of range, an unknown code).
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
+    /// Something the store needed did not happen in time, or at all.
+    #[error("{0}")]
+    Missing(&'static str),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

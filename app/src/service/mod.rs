@@ -49,7 +49,7 @@ pub(crate) fn internal(error: StoreError) -> ConsoleError {
         StoreError::Unavailable(_) => ConsoleError::DatabaseUnavailable {
             retry_after: DATABASE_RETRY_SECONDS,
         },
-        StoreError::Failed(_) => ConsoleError::Internal,
+        _ => ConsoleError::Internal,
     }
 }
 

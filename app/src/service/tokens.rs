@@ -148,11 +148,7 @@ pub async fn create_token(
         .token(id)
         .await
         .map_err(internal)?
-        .ok_or_else(|| {
-            internal(StoreError::Failed(format!(
-                "token {id} vanished after insert"
-            )))
-        })?;
+        .ok_or_else(|| internal(StoreError::Missing("the token vanished after its insert")))?;
     tracing::info!(token_id = id, owner = %owner.login, by = %admin.person.login, "API token created");
     Ok(CreatedToken {
         token: secret.into_exposed(),

@@ -37,8 +37,9 @@ struct AuditRow {
 
 impl AuditRow {
     fn into_stored(self) -> StoreResult<StoredAudit> {
-        let action = AuditAction::from_code(&self.action)
-            .ok_or_else(|| StoreError::Failed(format!("unknown audit action {:?}", self.action)))?;
+        let action = AuditAction::from_code(&self.action).ok_or_else(|| {
+            StoreError::Corrupt(format!("unknown audit action {:?}", self.action))
+        })?;
         Ok(StoredAudit {
             id: self.id,
             record: AuditRecord {

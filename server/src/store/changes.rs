@@ -197,8 +197,8 @@ async fn poll(db: Db) {
         let started = db.cache.now_ms();
         let polled = match &connection {
             Some(pool) => poll_once(pool, &db.cache, seen).await,
-            None => Err(app::backend::StoreError::Failed(
-                "no connection to read token changes".into(),
+            None => Err(app::backend::StoreError::Missing(
+                "no connection to read token changes",
             )),
         };
         match polled {
@@ -236,7 +236,7 @@ async fn poll_once(pool: &AnyPool, cache: &TokenCache, seen: Option<i64>) -> Sto
             .fetch_all(pool),
     )
     .await
-    .map_err(|_| app::backend::StoreError::Failed("reading token changes timed out".into()))?
+    .map_err(|_| app::backend::StoreError::Missing("reading token changes timed out"))?
     .map_err(db_error)?;
     let mut last = seen;
     for row in rows {

@@ -69,8 +69,8 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            return Err(StoreError::Failed(
-                "DATABASE_URL must start with sqlite: or postgres:".into(),
+            return Err(StoreError::Url(
+                "DATABASE_URL must start with sqlite: or postgres:",
             ));
         };
         let url = match backend {
@@ -95,7 +95,7 @@ impl Db {
             })
             .connect(&url)
             .await
-            .map_err(|e| StoreError::Failed(format!("cannot open the database: {e}")))?;
+            .map_err(|e| StoreError::Open(e.into()))?;
         if backend == Backend::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
@@ -109,7 +109,7 @@ impl Db {
         migrator
             .run(&pool)
             .await
-            .map_err(|e| StoreError::Failed(format!("cannot migrate the database: {e}")))?;
+            .map_err(|e| StoreError::Migrate(e.into()))?;
         let channel = match backend {
             Backend::Postgres => {
                 let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
@@ -175,18 +175,15 @@ fn sqlite_url(url: &str) -> Result<String, StoreError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path.is_empty() || path == ":memory:" {
-        return Err(StoreError::Failed(
-            "an in-memory SQLite database would give each connection its own data; use a file"
-                .into(),
+        return Err(StoreError::Url(
+            "an in-memory SQLite database would give each connection its own data; use a file",
         ));
     }
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Failed(format!(
-                    "cannot create the folder {}: {e}",
-                    parent.display()
-                ))
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                path: parent.display().to_string(),
+                source,
             })?;
         }
     }
@@ -211,9 +208,9 @@ pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
         _ => false,
     };
     if unreachable {
-        StoreError::Unavailable(error.to_string())
+        StoreError::Unavailable(error.into())
     } else {
-        StoreError::Failed(format!("database error: {error}"))
+        StoreError::Database(error.into())
     }
 }
 
@@ -223,12 +220,12 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 pub(crate) fn to_instant(seconds: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp(seconds, 0)
-        .ok_or_else(|| StoreError::Failed(format!("stored instant out of range: {seconds}")))
+        .ok_or_else(|| StoreError::Corrupt(format!("instant out of range: {seconds}")))
 }
 
 pub(crate) fn to_date(text: &str) -> Result<NaiveDate, StoreError> {
     NaiveDate::from_str(text)
-        .map_err(|e| StoreError::Failed(format!("stored date {text:?} is invalid: {e}")))
+        .map_err(|e| StoreError::Corrupt(format!("date {text:?} is invalid: {e}")))
 }
 
 pub(crate) fn flag(value: bool) -> i64 {

@@ -36,7 +36,7 @@ impl Db {
         parse_key(&stored)
             .map(DeviceKey::from_bytes)
             .ok_or_else(|| {
-                StoreError::Failed(format!(
+                StoreError::Corrupt(format!(
                     "server_keys.{DEVICE_KEY} is not {} hexadecimal digits",
                     KEY_BYTES * 2
                 ))
