@@ -7,6 +7,7 @@ mod components;
 #[cfg(feature = "ssr")]
 pub mod created_page;
 pub mod model;
+pub mod product;
 pub mod routes;
 pub mod token_query;
 

@@ -1,6 +1,8 @@
 //! Types shared by the server functions and the UI.
 
 use serde::{Deserialize, Serialize};
+
+use crate::product::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
@@ -105,10 +107,15 @@ pub enum ConsoleError {
     #[error("Invalid login or password.")]
     InvalidCredentials,
     #[error(
-        "You need right 090201 (administrator setup, server administration console) to use the administration console."
+        "You need right {} (administrator setup, server administration console) to use the administration console.",
+        CONSOLE_RIGHT
     )]
     Forbidden,
-    #[error("This feature requires enabling the feature flag Technique > Jetons Api.")]
+    #[error(
+        "This feature requires enabling the feature flag {} > {}.",
+        FLAG_DOMAIN,
+        FLAG_LABEL
+    )]
     FeatureDisabled,
     #[error(
         "You are not working in the company today, so the administration console is closed to you."

@@ -10,6 +10,7 @@ use app::backend::StoreError;
 use app::domain::password::{hash_password, PasswordError};
 use app::domain::rules::{parse_date, today};
 use app::domain::token::to_hex;
+use app::product::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 
 use crate::config::{SettingArgs, Settings, OTHER_VARIABLES};
 use crate::store::{
@@ -163,7 +164,11 @@ pub enum CliError {
     NothingToChange,
     #[error("no person has the login {0:?}")]
     UnknownLogin(String),
-    #[error("a feature flag needs a domain and a label, such as: Technique \"Jetons Api\"")]
+    #[error(
+        "a feature flag needs a domain and a label, such as: {} \"{}\"",
+        FLAG_DOMAIN,
+        FLAG_LABEL
+    )]
     FlagName,
     #[error(transparent)]
     Operator(#[from] OperatorError),
@@ -179,7 +184,10 @@ fn date_arg(flag: &'static str, value: &str) -> Result<NaiveDate, CliError> {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{flag} {code:?}: a right code is six digits, such as 090201")]
+#[error(
+    "{flag} {code:?}: a right code is six digits, such as {}",
+    CONSOLE_RIGHT
+)]
 pub struct RightCodeError {
     flag: &'static str,
     code: String,

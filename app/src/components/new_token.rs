@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use server_fn::ServerFn;
 
-use super::create_token::EXPIRATION_HELP;
 use super::shell::ConsoleShell;
+use super::token_fields::NameAndExpiration;
 use crate::api::CreateToken;
 use crate::token_query::TOKENS_PATH;
 
@@ -33,18 +33,7 @@ pub fn NewTokenPage() -> impl IntoView {
                 <p id="token-user-help" class="help">
                     "The login of a technical user working in the company today."
                 </p>
-                <label for="token-name">"Token name"</label>
-                <input id="token-name" name="name" maxlength="100" autocomplete="off" />
-                <label for="token-expiration">"Expiration date"</label>
-                <input
-                    id="token-expiration"
-                    name="expiration"
-                    type="date"
-                    aria-describedby="token-expiration-help"
-                />
-                <p id="token-expiration-help" class="help">
-                    {EXPIRATION_HELP}
-                </p>
+                <NameAndExpiration action=None />
                 <div class="dialog-actions">
                     <a href=TOKENS_PATH>"Cancel"</a>
                     <button type="submit" class="primary">

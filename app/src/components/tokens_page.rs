@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::product::{FLAG_DOMAIN, FLAG_LABEL};
+
 use super::create_token::CreateTokenDialog;
 use super::delete_token::DeleteTokenDialog;
 use super::remove_token::RemoveTokenDialog;
@@ -135,7 +137,9 @@ fn ApiTokens() -> impl IntoView {
                                 <h2>"Feature disabled"</h2>
                                 <p>{error.to_string()}</p>
                                 <p>
-                                    "Ask an administrator to enable the feature flag in the domain Technique, label Jetons Api."
+                                    {format!(
+                                        "Ask an administrator to enable the feature flag in the domain {FLAG_DOMAIN}, label {FLAG_LABEL}.",
+                                    )}
                                 </p>
                             </section>
                         }

@@ -1,0 +1,58 @@
+//! The fields of "Create an API token" after the user (token name, expiration date), shared
+//! by the dialog and the page for browsers without JavaScript. Given the form's action (the
+//! dialog), each field shows the error of its last answer.
+
+use leptos::prelude::*;
+
+use crate::api::CreateToken;
+use crate::model::Field;
+
+pub const EXPIRATION_HELP: &str =
+    "Empty means today. The token can no longer be used once this date has passed.";
+
+type CreateAction = Option<ServerAction<CreateToken>>;
+
+/// What the action's last answer says of `field`, if anything.
+fn message(action: CreateAction, field: Field) -> Option<String> {
+    let error = action?.value().get()?.err()?;
+    error.message_for(field).map(str::to_owned)
+}
+
+/// `aria-invalid` for `field`: only on a form whose answers are shown.
+pub fn invalid(action: CreateAction, field: Field) -> impl Fn() -> Option<String> + Copy {
+    move || action.map(|_| message(action, field).is_some().to_string())
+}
+
+#[component]
+pub fn FieldError(action: CreateAction, field: Field) -> impl IntoView {
+    move || {
+        message(action, field).map(|text| view! { <p class="field-error" role="alert">{text}</p> })
+    }
+}
+
+#[component]
+pub fn NameAndExpiration(action: CreateAction) -> impl IntoView {
+    view! {
+        <label for="token-name">"Token name"</label>
+        <input
+            id="token-name"
+            name="name"
+            maxlength="100"
+            autocomplete="off"
+            aria-invalid=invalid(action, Field::Name)
+        />
+        <FieldError action field=Field::Name />
+        <label for="token-expiration">"Expiration date"</label>
+        <input
+            id="token-expiration"
+            name="expiration"
+            type="date"
+            aria-describedby="token-expiration-help"
+            aria-invalid=invalid(action, Field::Expiration)
+        />
+        <p id="token-expiration-help" class="help">
+            {EXPIRATION_HELP}
+        </p>
+        <FieldError action field=Field::Expiration />
+    }
+}
