@@ -44,18 +44,19 @@ export default defineConfig({
   projects: DIST
     ? [
         // The core flow against the dist binary (cargo site test, after the full run): log
-        // in, create, see the token once, remove, delete; and how the built-in site is served.
+        // in, create, see the token once, remove, delete; how the built-in site is served; and
+        // what the tokens page transfers (the bundle budget) and when it is interactive.
         {
           name: 'dist',
           use: { ...devices['Desktop Chrome'] },
-          testMatch: /(auth|create-token|remove-delete|dist)\.spec\.ts$/,
+          testMatch: /(auth|create-token|remove-delete|dist|budget)\.spec\.ts$/,
         },
       ]
     : [
         {
           name: 'chromium',
           use: { ...devices['Desktop Chrome'] },
-          testIgnore: /(throttle|dist)\.spec\.ts$/,
+          testIgnore: /(throttle|dist|budget)\.spec\.ts$/,
           teardown: 'throttle',
         },
         // Provoking the failed-login throttle blocks every login from 127.0.0.1 for a minute:

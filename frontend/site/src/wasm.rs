@@ -42,8 +42,11 @@ impl Workspace {
     pub fn optimise(&self, input: &Path, output: &Path) -> Result {
         let package = self.wasm_opt_package();
         ensure_npm_package(&package)?;
+        // -O1, not -Oz: what counts is the bytes sent compressed, and rustc's opt-level "z"
+        // output loses its compressibility under -Oz (measured on this bundle: brotli 338,006
+        // bytes after -Oz, 318,106 after -O1; gzip 450,079 and 412,750).
         run(Command::new(package.join("node_modules/.bin/wasm-opt"))
-            .arg("-Oz")
+            .arg("-O1")
             .args([
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",
