@@ -89,6 +89,16 @@ async fn without_its_database_the_server_answers_503_at_once_and_recovers() {
         !text.contains("sqlx") && !text.contains("connection"),
         "{text}"
     );
+    // A plain form post (no JavaScript) is not sent back to the form as a wrong password.
+    let form_post = client()
+        .post(server.url("/api/login"))
+        .header(ORIGIN, &server.base)
+        .header(ACCEPT, "text/html")
+        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+        .send()
+        .await
+        .expect("login answers without its database");
+    assert_eq!(form_post.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     relay.restore();
     let deadline = Instant::now() + Duration::from_secs(15);

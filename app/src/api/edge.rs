@@ -127,10 +127,17 @@ fn accepts_html() -> bool {
         .unwrap_or(false)
 }
 
-/// A refused login. A plain HTML form post (before WASM loads) is sent back to the form,
-/// which says why.
+/// A failed login. A plain HTML form post (before WASM loads) that was refused is sent back
+/// to the form, which says why; any other failure (the database down, say) keeps its status.
 pub(crate) fn refuse_login(error: ConsoleError) -> ConsoleError {
-    if !accepts_html() {
+    let refused = matches!(
+        error,
+        ConsoleError::InvalidCredentials
+            | ConsoleError::NotEmployed
+            | ConsoleError::TooManyAttempts { .. }
+            | ConsoleError::Busy { .. }
+    );
+    if !refused || !accepts_html() {
         give_status(&error);
         return error;
     }
