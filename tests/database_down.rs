@@ -72,12 +72,15 @@ async fn without_its_database_the_server_answers_503_at_once_and_recovers() {
         page.status().is_success(),
         "the login page needs no database"
     );
-    let login = client()
-        .post(server.url("/api/login"))
-        .header(ORIGIN, &server.base)
-        .header(ACCEPT, "application/json")
-        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
-        .send()
+    let log_in = |accept: &'static str| {
+        client()
+            .post(server.url("/api/login"))
+            .header(ORIGIN, &server.base)
+            .header(ACCEPT, accept)
+            .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
+            .send()
+    };
+    let login = log_in("application/json")
         .await
         .expect("login answers without its database");
     assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -90,12 +93,7 @@ async fn without_its_database_the_server_answers_503_at_once_and_recovers() {
         "{text}"
     );
     // A plain form post (no JavaScript) is not sent back to the form as a wrong password.
-    let form_post = client()
-        .post(server.url("/api/login"))
-        .header(ORIGIN, &server.base)
-        .header(ACCEPT, "text/html")
-        .form(&[("login", ADMIN.0), ("password", ADMIN.1)])
-        .send()
+    let form_post = log_in("text/html")
         .await
         .expect("login answers without its database");
     assert_eq!(form_post.status(), StatusCode::SERVICE_UNAVAILABLE);

@@ -330,12 +330,15 @@ impl LoginRefusal {
     /// The login page's query parameter that carries the code.
     pub const PARAMETER: &'static str = "failed";
 
-    pub fn of(error: &ConsoleError) -> Self {
+    /// The refusal `error` is, if the login was refused (not failed for another reason,
+    /// such as the database being down).
+    pub fn of(error: &ConsoleError) -> Option<Self> {
         match error {
-            ConsoleError::TooManyAttempts { .. } => Self::Throttled,
-            ConsoleError::NotEmployed => Self::NotEmployed,
-            ConsoleError::Busy { .. } => Self::Busy,
-            _ => Self::Invalid,
+            ConsoleError::TooManyAttempts { .. } => Some(Self::Throttled),
+            ConsoleError::NotEmployed => Some(Self::NotEmployed),
+            ConsoleError::Busy { .. } => Some(Self::Busy),
+            ConsoleError::InvalidCredentials => Some(Self::Invalid),
+            _ => None,
         }
     }
 

@@ -130,21 +130,14 @@ fn accepts_html() -> bool {
 /// A failed login. A plain HTML form post (before WASM loads) that was refused is sent back
 /// to the form, which says why; any other failure (the database down, say) keeps its status.
 pub(crate) fn refuse_login(error: ConsoleError) -> ConsoleError {
-    let refused = matches!(
-        error,
-        ConsoleError::InvalidCredentials
-            | ConsoleError::NotEmployed
-            | ConsoleError::TooManyAttempts { .. }
-            | ConsoleError::Busy { .. }
-    );
-    if !refused || !accepts_html() {
+    let Some(refusal) = LoginRefusal::of(&error).filter(|_| accepts_html()) else {
         give_status(&error);
         return error;
-    }
+    };
     if let Some(seconds) = error.retry_after() {
         append_header(header::RETRY_AFTER, &seconds.to_string());
     }
-    let code = LoginRefusal::of(&error).code();
+    let code = refusal.code();
     leptos_axum::redirect(&format!("{LOGIN_PATH}?{}={code}", LoginRefusal::PARAMETER));
     error
 }

@@ -23,7 +23,9 @@ pub fn LoginPage() -> impl IntoView {
                     "The server could not be reached; try again.".to_owned()
                 }
                 ConsoleError::NotEmployed | ConsoleError::Busy { .. } => error.to_string(),
-                error => LoginRefusal::of(&error).message(),
+                error => LoginRefusal::of(&error)
+                    .unwrap_or(LoginRefusal::Invalid)
+                    .message(),
             });
         failed_in_page.or_else(|| {
             query
