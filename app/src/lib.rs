@@ -7,6 +7,7 @@ mod components;
 #[cfg(feature = "ssr")]
 pub mod created_page;
 pub mod model;
+pub mod navigation;
 pub mod product;
 pub mod routes;
 pub mod token_query;
@@ -58,7 +59,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href=FAVICON type="image/svg+xml" />
                 <link rel="stylesheet" href=stylesheet_href(&options) />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -77,12 +78,6 @@ fn Home() -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: this attribute means "hydrated, clicks now work".
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text="Administration console" />
         <Router>

@@ -318,7 +318,7 @@ pub struct AuditPage {
 /// Why a login was refused, as a plain form post (before WASM loads) is sent back to the
 /// login page: `/login?failed=<code>`. Only these fixed words travel in the URL, so a link
 /// cannot put text of its own on the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LoginRefusal {
     Throttled,
     NotEmployed,

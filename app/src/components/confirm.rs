@@ -4,15 +4,37 @@
 use leptos::prelude::*;
 
 use super::modal::Modal;
-use crate::model::{ConsoleError, TokenRow};
+use crate::model::ConsoleError;
+
+/// The row a Remove or Delete button belongs to, as the table's HTML describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenTarget {
+    pub id: i64,
+    pub name: String,
+    pub user_name: String,
+}
+
+impl TokenTarget {
+    /// Read from the row around `button`: `<tr data-token-id data-token-name data-user-name>`
+    /// (see `tokens_table`).
+    #[cfg(feature = "hydrate")]
+    pub fn of(button: &web_sys::Element) -> Option<Self> {
+        let row = button.closest("tr[data-token-id]").ok()??;
+        Some(Self {
+            id: row.get_attribute("data-token-id")?.parse().ok()?,
+            name: row.get_attribute("data-token-name")?,
+            user_name: row.get_attribute("data-user-name")?,
+        })
+    }
+}
 
 #[component]
 pub fn ConfirmTokenDialog(
     /// The token acted on; the dialog closes by setting it to `None`.
-    target: RwSignal<Option<TokenRow>>,
+    target: RwSignal<Option<TokenTarget>>,
     title: &'static str,
     /// The question, built from the token's row.
-    question: fn(&TokenRow) -> String,
+    question: fn(&TokenTarget) -> String,
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] error: Signal<Option<ConsoleError>>,
     #[prop(into)] succeeded: Signal<bool>,

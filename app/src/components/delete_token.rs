@@ -2,14 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::confirm::ConfirmTokenDialog;
+use super::confirm::{ConfirmTokenDialog, TokenTarget};
 use crate::api::DeleteToken;
-use crate::model::TokenRow;
 
 #[component]
 pub fn DeleteTokenDialog(
     action: ServerAction<DeleteToken>,
-    target: RwSignal<Option<TokenRow>>,
+    target: RwSignal<Option<TokenTarget>>,
 ) -> impl IntoView {
     view! {
         <ConfirmTokenDialog

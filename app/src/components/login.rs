@@ -9,8 +9,23 @@ use crate::model::{ConsoleError, LoginRefusal};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let refused = use_query_map()
+        .read_untracked()
+        .get(LoginRefusal::PARAMETER)
+        .map(|code| LoginRefusal::from_code(&code));
+    view! {
+        <Title text="Log in — Administration console" />
+        <main class="login-page">
+            <h1>"Administration console"</h1>
+            <LoginForm refused />
+        </main>
+    }
+}
+
+/// `refused`: why the last plain form post (before WASM loaded) was sent back here.
+#[island]
+fn LoginForm(refused: Option<LoginRefusal>) -> impl IntoView {
     let action = ServerAction::<Login>::new();
-    let query = use_query_map();
     // Only fixed texts: the action's initial value can come from the URL (`__err`), so a
     // message taken from it would let a link put words on the login page.
     let message = move || {
@@ -27,27 +42,18 @@ pub fn LoginPage() -> impl IntoView {
                     .unwrap_or(LoginRefusal::Invalid)
                     .message(),
             });
-        failed_in_page.or_else(|| {
-            query
-                .read()
-                .get(LoginRefusal::PARAMETER)
-                .map(|code| LoginRefusal::from_code(&code).message())
-        })
+        failed_in_page.or_else(|| refused.map(LoginRefusal::message))
     };
     view! {
-        <Title text="Log in — Administration console" />
-        <main class="login-page">
-            <h1>"Administration console"</h1>
-            <ActionForm action=action attr:class="login-form">
-                <label for="login">"Login"</label>
-                <input id="login" name="login" autocomplete="username" autofocus />
-                <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" />
-                {move || message().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    "Log in"
-                </button>
-            </ActionForm>
-        </main>
+        <ActionForm action=action attr:class="login-form">
+            <label for="login">"Login"</label>
+            <input id="login" name="login" autocomplete="username" autofocus />
+            <label for="password">"Password"</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" />
+            {move || message().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                "Log in"
+            </button>
+        </ActionForm>
     }
 }

@@ -9,6 +9,7 @@ pub mod new_token;
 pub mod not_found;
 pub mod remove_token;
 pub mod shell;
+pub mod token_dialogs;
 pub mod token_fields;
 pub mod token_filters;
 pub mod token_reveal;

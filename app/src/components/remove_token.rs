@@ -2,14 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::confirm::ConfirmTokenDialog;
+use super::confirm::{ConfirmTokenDialog, TokenTarget};
 use crate::api::RemoveToken;
-use crate::model::TokenRow;
 
 #[component]
 pub fn RemoveTokenDialog(
     action: ServerAction<RemoveToken>,
-    target: RwSignal<Option<TokenRow>>,
+    target: RwSignal<Option<TokenTarget>>,
 ) -> impl IntoView {
     view! {
         <ConfirmTokenDialog

@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
+use super::token_dialogs::TokenDialogs;
 use crate::api::{current_admin, Logout};
 use crate::model::ConsoleError;
+use crate::navigation::PAGE_PARTS;
 use crate::routes::{AUDIT_LOG_PATH, LOGIN_PATH, TOKENS_PATH};
 
 #[component]
@@ -48,7 +50,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                     <LogoutButton />
                                 </header>
                                 <div class="layout">
-                                    <nav class="sidebar" aria-label="Administration console">
+                                    <nav class="sidebar" id=PAGE_PARTS[0] aria-label="Administration console">
                                         <ul>
                                             <li>
                                                 <span class="nav-group">"Security"</span>
@@ -63,7 +65,8 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                             </li>
                                         </ul>
                                     </nav>
-                                    <main class="content">{children()}</main>
+                                    <main class="content" id=PAGE_PARTS[1]>{children()}</main>
+                                    <TokenDialogs />
                                 </div>
                             }
                                 .into_any()

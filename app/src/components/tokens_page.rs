@@ -5,15 +5,12 @@ use leptos_meta::Title;
 
 use crate::product::{FLAG_DOMAIN, FLAG_LABEL};
 
-use super::create_token::CreateTokenDialog;
-use super::delete_token::DeleteTokenDialog;
-use super::remove_token::RemoveTokenDialog;
 use super::shell::ConsoleShell;
+use super::token_dialogs::TokenAction;
 use super::token_filters::{TokenFilters, TokenPager};
-use super::token_reveal::TokenRevealDialog;
 use super::tokens_table::TokensTable;
-use crate::api::{list_tokens, CreateToken, DeleteToken, RemoveToken};
-use crate::model::{ConsoleError, TokenRow};
+use crate::api::list_tokens;
+use crate::model::ConsoleError;
 use crate::token_query::{Cursor, PageAt, QueryParams, TokenQuery, NEW_TOKEN_PATH, TOKENS_PATH};
 use leptos_router::hooks::use_query_map;
 
@@ -27,34 +24,23 @@ pub fn ApiTokensPage() -> impl IntoView {
     }
 }
 
+/// Rendered on the server only; the dialogs (`token_dialogs`) show it again after a change.
 #[component]
 fn ApiTokens() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
-    let remove = ServerAction::<RemoveToken>::new();
-    let delete = ServerAction::<DeleteToken>::new();
     // The table's state is the URL query: links and the filter form change it.
     let url_query = use_query_map();
-    let params = Memo::new(move |_| {
-        url_query.with(|map| QueryParams {
-            status: map.get("status"),
-            user: map.get("user"),
-            q: map.get("q"),
-            sort: map.get("sort"),
-            dir: map.get("dir"),
-            after: map.get("after"),
-            before: map.get("before"),
-        })
+    let params = url_query.with_untracked(|map| QueryParams {
+        status: map.get("status"),
+        user: map.get("user"),
+        q: map.get("q"),
+        sort: map.get("sort"),
+        dir: map.get("dir"),
+        after: map.get("after"),
+        before: map.get("before"),
     });
     let tokens = Resource::new(
-        move || {
-            (
-                params.get(),
-                create.version().get(),
-                remove.version().get(),
-                delete.version().get(),
-            )
-        },
-        |(p, ..)| async move {
+        move || params.clone(),
+        |p| async move {
             let page = list_tokens(
                 p.status.clone(),
                 p.user.clone(),
@@ -68,33 +54,6 @@ fn ApiTokens() -> impl IntoView {
             (p, page)
         },
     );
-    let creating = RwSignal::new(false);
-    let revealed = RwSignal::new(None::<String>);
-    let removing = RwSignal::new(None::<TokenRow>);
-    let deleting = RwSignal::new(None::<TokenRow>);
-
-    // The plaintext moves from the action's value into the reveal dialog's signal only.
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            create.value().set(None);
-            creating.set(false);
-            revealed.set(Some(created.token));
-        }
-    });
-
-    let open_create = move |event: leptos::ev::MouseEvent| {
-        event.prevent_default();
-        create.value().set(None);
-        creating.set(true);
-    };
-    let on_remove = Callback::new(move |row: TokenRow| {
-        remove.value().set(None);
-        removing.set(Some(row));
-    });
-    let on_delete = Callback::new(move |row: TokenRow| {
-        delete.value().set(None);
-        deleting.set(Some(row));
-    });
 
     view! {
         <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -116,14 +75,18 @@ fn ApiTokens() -> impl IntoView {
                                 <h1>"API tokens"</h1>
                                 // Without JavaScript, the button leads to a page of its own.
                                 <form method="get" action=NEW_TOKEN_PATH>
-                                    <button type="submit" class="primary" on:click=open_create>
+                                    <button
+                                        type="submit"
+                                        class="primary"
+                                        data-token-action=TokenAction::Create.code()
+                                    >
                                         "Create an API token"
                                     </button>
                                 </form>
                             </div>
                             <TokenFilters query=query.clone() />
                             <p class="matches" role="status">{page.matches.label()}</p>
-                            <TokensTable rows=page.rows query on_remove on_delete />
+                            <TokensTable rows=page.rows query />
                             <TokenPager previous next />
                         }
                             .into_any()
@@ -159,17 +122,5 @@ fn ApiTokens() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Show when=move || creating.get()>
-            <CreateTokenDialog action=create open=creating />
-        </Show>
-        <Show when=move || revealed.with(Option::is_some)>
-            <TokenRevealDialog revealed />
-        </Show>
-        <Show when=move || removing.with(Option::is_some)>
-            <RemoveTokenDialog action=remove target=removing />
-        </Show>
-        <Show when=move || deleting.with(Option::is_some)>
-            <DeleteTokenDialog action=delete target=deleting />
-        </Show>
     }
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::icons::{DeleteIcon, RemoveIcon};
+use super::token_dialogs::TokenAction;
 use crate::model::{TokenRow, TokenStatus};
 use crate::token_query::{PageAt, SortKey, TokenQuery};
 
@@ -18,12 +19,7 @@ fn SortHeader(key: SortKey, query: TokenQuery) -> impl IntoView {
 }
 
 #[component]
-pub fn TokensTable(
-    rows: Vec<TokenRow>,
-    query: TokenQuery,
-    on_remove: Callback<TokenRow>,
-    on_delete: Callback<TokenRow>,
-) -> impl IntoView {
+pub fn TokensTable(rows: Vec<TokenRow>, query: TokenQuery) -> impl IntoView {
     if rows.is_empty() {
         let filtered = query.status.is_some() || query.user.is_some() || query.search.is_some();
         let message = if query.page != PageAt::First {
@@ -56,7 +52,7 @@ pub fn TokensTable(
             <tbody>
                 {rows
                     .into_iter()
-                    .map(|row| view! { <TokenLine row on_remove on_delete /> })
+                    .map(|row| view! { <TokenLine row /> })
                     .collect_view()}
             </tbody>
         </table>
@@ -64,12 +60,9 @@ pub fn TokensTable(
     .into_any()
 }
 
+/// The row's `data-token-*` attributes tell the dialogs which token a button acts on.
 #[component]
-fn TokenLine(
-    row: TokenRow,
-    on_remove: Callback<TokenRow>,
-    on_delete: Callback<TokenRow>,
-) -> impl IntoView {
+fn TokenLine(row: TokenRow) -> impl IntoView {
     let removed = row.status == TokenStatus::Removed;
     let status_class = match row.status {
         TokenStatus::Active => "status status-active",
@@ -79,10 +72,12 @@ fn TokenLine(
     };
     let remove_label = format!("Remove token {}", row.name);
     let delete_label = format!("Delete token {}", row.name);
-    let for_remove = row.clone();
-    let for_delete = row.clone();
     view! {
-        <tr data-token-id=row.id.to_string()>
+        <tr
+            data-token-id=row.id.to_string()
+            data-token-name=row.name.clone()
+            data-user-name=row.user_name.clone()
+        >
             <td>
                 <span class="user-name">{row.user_name.clone()}</span>
                 <span class="user-login">{row.user_login.clone()}</span>
@@ -128,7 +123,7 @@ fn TokenLine(
                                 class="icon-button"
                                 aria-label=remove_label.clone()
                                 title=remove_label.clone()
-                                on:click=move |_| on_remove.run(for_remove.clone())
+                                data-token-action=TokenAction::Remove.code()
                             >
                                 <RemoveIcon />
                             </button>
@@ -139,7 +134,7 @@ fn TokenLine(
                     class="icon-button danger"
                     aria-label=delete_label.clone()
                     title=delete_label.clone()
-                    on:click=move |_| on_delete.run(for_delete.clone())
+                    data-token-action=TokenAction::Delete.code()
                 >
                     <DeleteIcon />
                 </button>
