@@ -12,10 +12,11 @@ use serde_json::Value;
 use support::{TestDb, TestServer, ADMIN, NO_RIGHT};
 
 /// The server functions that need a session with right 090201.
-const GATED: [&str; 7] = [
+const GATED: [&str; 8] = [
     "current_admin",
     "list_tokens",
     "eligible_users",
+    "latest_expiration",
     "create_token",
     "remove_token",
     "delete_token",
@@ -23,10 +24,11 @@ const GATED: [&str; 7] = [
 ];
 
 /// Every server function.
-const ALL: [&str; 9] = [
+const ALL: [&str; 10] = [
     "current_admin",
     "list_tokens",
     "eligible_users",
+    "latest_expiration",
     "create_token",
     "remove_token",
     "delete_token",
@@ -226,10 +228,11 @@ async fn with_the_flag_off_only_the_session_and_audit_functions_answer() {
     let tokens = f.server.tokens(&f.admin).await;
     f.db.cli_ok("flag disable Technique 'Jetons Api'", None);
     let total = f.audit_total().await;
-    let expected: [(&str, u16, &str); 7] = [
+    let expected: [(&str, u16, &str); 8] = [
         ("current_admin", 200, ""),
         ("list_tokens", 403, "feature_disabled"),
         ("eligible_users", 403, "feature_disabled"),
+        ("latest_expiration", 403, "feature_disabled"),
         ("create_token", 403, "feature_disabled"),
         ("remove_token", 403, "feature_disabled"),
         ("delete_token", 403, "feature_disabled"),

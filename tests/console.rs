@@ -7,9 +7,10 @@ use reqwest::header::{LOCATION, ORIGIN};
 use reqwest::StatusCode;
 use support::{TestDb, ADMIN, NO_RIGHT};
 
-const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 5] = [
+const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 6] = [
     ("list_tokens", &[]),
     ("eligible_users", &[]),
+    ("latest_expiration", &[]),
     (
         "create_token",
         &[("user_id", "3"), ("name", "X"), ("expiration", "")],
@@ -33,7 +34,8 @@ async fn without_a_session_every_function_answers_401_and_changes_nothing() {
     }
     let tokens = server.tokens(&admin).await;
     assert_eq!(tokens.len(), 1);
-    assert_eq!(tokens[0]["status"], "Active");
+    // Still usable (it expires at the end of today).
+    assert_eq!(tokens[0]["status"], "ExpiresSoon");
 
     let page = anonymous
         .get(server.url("/security/api-tokens"))

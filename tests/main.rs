@@ -22,6 +22,7 @@ mod hostile_input;
 mod instances;
 mod leaks;
 mod leavers;
+mod lifetime;
 mod limits;
 mod login_limits;
 mod observability;

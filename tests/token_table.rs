@@ -154,6 +154,7 @@ async fn filters_select_what_they_say(db: TestDb) {
     let mut sum = 0;
     for (code, status) in [
         ("active", "Active"),
+        ("expires_soon", "ExpiresSoon"),
         ("expired", "Expired"),
         ("removed", "Removed"),
         ("user_inactive", "UserInactive"),

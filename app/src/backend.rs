@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::device::DeviceKey;
-use crate::domain::{rules, Employment, TokenHash, TokenName};
+use crate::domain::{rules, Employment, LifetimePolicy, StatusDates, TokenHash, TokenName};
 pub use crate::failure_counts::{FailureCounts, Limits, LocalCounts};
 pub use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::model::AuditAction;
@@ -212,11 +212,11 @@ pub trait ConsoleStore: Send + Sync + 'static {
     ) -> BoxFuture<'a, StoreResult<Vec<PersonRecord>>>;
     fn person(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
     fn person_by_login(&self, login: &str) -> BoxFuture<'_, StoreResult<Option<PersonRecord>>>;
-    /// One page of the tokens that `query` selects, its status filter judged on `today`.
+    /// One page of the tokens that `query` selects, its status filter judged on `dates`.
     fn token_page<'a>(
         &'a self,
         query: &'a TokenQuery,
-        today: NaiveDate,
+        dates: StatusDates,
         limit: usize,
     ) -> BoxFuture<'a, StoreResult<TokenRecordPage>>;
     fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>>;
@@ -288,6 +288,8 @@ pub struct Console {
     /// Signs the device cookies of browsers that logged in (shared by every instance).
     pub device_key: DeviceKey,
     pub password_checks: Arc<PasswordChecks>,
+    /// The latest expiration date allowed, and when a token "Expires soon".
+    pub policy: LifetimePolicy,
 }
 
 impl Console {
@@ -297,6 +299,11 @@ impl Console {
 
     pub fn today(&self) -> NaiveDate {
         rules::today(self.now(), self.zone)
+    }
+
+    /// The days a token's status is judged on today.
+    pub fn status_dates(&self) -> StatusDates {
+        self.policy.status_dates(self.today())
     }
 
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {

@@ -15,6 +15,8 @@ pub struct AdminInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TokenStatus {
     Active,
+    /// Active, and its expiration date is within the warning days (`JETONS_EXPIRY_WARNING_DAYS`).
+    ExpiresSoon,
     Expired,
     Removed,
     /// Its user is no longer a technical user working in the company: the token is refused.
@@ -25,10 +27,20 @@ impl TokenStatus {
     pub fn label(self) -> &'static str {
         match self {
             Self::Active => "Active",
+            Self::ExpiresSoon => "Expires soon",
             Self::Expired => "Expired",
             Self::Removed => "Removed",
             Self::UserInactive => "User inactive",
         }
+    }
+}
+
+/// "today", "in 1 day", "in 3 days": when a token that expires soon stops.
+pub fn days_left(days: u32) -> String {
+    match days {
+        0 => "today".to_owned(),
+        1 => "in 1 day".to_owned(),
+        days => format!("in {days} days"),
     }
 }
 
@@ -45,6 +57,8 @@ pub struct TokenRow {
     pub expires_on: String,
     pub removed_on: Option<String>,
     pub status: TokenStatus,
+    /// With [`TokenStatus::ExpiresSoon`]: the days left (0: it stops at the end of today).
+    pub expires_in_days: Option<u32>,
     /// When the API last accepted the token (local time, to the minute), and from where.
     pub last_used: Option<String>,
     pub last_used_from: Option<String>,

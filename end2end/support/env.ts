@@ -57,3 +57,6 @@ export const INELIGIBLE_OPTIONS = [
   'Ada Admin (admin)',
   'Carl Clerk (clerk)',
 ];
+
+/** The console's lifetime policy in these tests (set by support/serve.mjs). */
+export const LIFETIME_POLICY = { warningDays: 7, maxLifetimeDays: 3650 } as const;

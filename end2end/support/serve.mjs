@@ -29,6 +29,9 @@ const env = {
   DATABASE_URL: required('DATABASE_URL'),
   LEPTOS_SITE_ADDR: required('LEPTOS_SITE_ADDR'),
   JETONS_TIME_ZONE: 'UTC',
+  // The lifetime policy the tests expect (support/env.ts: LIFETIME_POLICY).
+  JETONS_EXPIRY_WARNING_DAYS: '7',
+  JETONS_MAX_TOKEN_LIFETIME: '3650d',
   RUST_LOG: process.env.RUST_LOG || 'warn',
 };
 delete env.JETONS_TEST_CLOCK;

@@ -84,7 +84,7 @@ test('logs in without JavaScript and gets the tokens table rendered by the serve
     const row = tokenRow(noJs, name);
     await expect(row).toBeVisible();
     await expect(cell(row, 'User')).toContainText('CI Robot');
-    await expect(cell(row, 'Status')).toHaveText('Active');
+    await expect(cell(row, 'Status')).toHaveText('Expires soon (today)');
     // Nothing ran in this page: what is shown came from the server.
     await expect(noJs.locator('html')).not.toHaveAttribute('data-hydrated', 'true');
 

@@ -58,7 +58,7 @@ test('an empty expiration date means today; the row shows the hint, never the to
   await expect(cell(row, 'Creation date')).toHaveText(today);
   await expect(cell(row, 'Expiration date')).toHaveText(today);
   await expect(cell(row, 'Removal date')).toHaveText('');
-  await expect(cell(row, 'Status')).toHaveText('Active');
+  await expect(cell(row, 'Status')).toHaveText('Expires soon (today)');
   await expect(row).not.toContainText(token);
 
   const me = await callMe(request, token);

@@ -125,13 +125,13 @@ test('Cancel in a confirmation changes nothing', async ({ page, request }) => {
   await del.getByRole('button', { name: 'Cancel' }).click();
   await expect(del).toBeHidden();
 
-  await expect(cell(row, 'Status')).toHaveText('Active');
+  await expect(cell(row, 'Status')).toHaveText('Expires soon (today)');
   await expect(cell(row, 'Removal date')).toHaveText('');
   await expect(row.getByRole('img', { name: 'Removed' })).toHaveCount(0);
   await expect(row.getByRole('button', { name: `Remove token ${name}` })).toBeVisible();
   expect((await callMe(request, token)).status()).toBe(200);
 
   await page.reload();
-  await expect(cell(tokenRow(page, name), 'Status')).toHaveText('Active');
+  await expect(cell(tokenRow(page, name), 'Status')).toHaveText('Expires soon (today)');
   expect((await callMe(request, token)).status()).toBe(200);
 });

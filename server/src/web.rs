@@ -72,19 +72,20 @@ struct MeToken<'a> {
 
 /// `GET /api/v1/me`: who the bearer token belongs to.
 async fn me(caller: ApiCaller) -> impl IntoResponse {
-    let mut response = Json(Me {
+    let me = Json(Me {
         login: caller.login(),
         name: caller.name(),
         token: MeToken {
             name: caller.token_name(),
             expiration_date: caller.expires_on(),
         },
-    })
-    .into_response();
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    });
+    (
+        [(CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        caller.expiry_header(),
+        me,
+    )
+        .into_response()
 }
 
 /// Gzip for the WASM, JS and CSS bundles. Pages and server-function answers stay
@@ -155,6 +156,7 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
             settings.password_checks,
             settings.password_check_wait,
         )),
+        policy: settings.policy,
     };
     if db.shared_failure_counts().is_some() {
         tokio::spawn(prune_failures(db.clone(), settings.clock));

@@ -74,6 +74,13 @@ pub async fn create_token(
     edge::respond(crate::service::create_token(&console, &caller, form).await)
 }
 
+/// The latest expiration date a token created today may get (`None`: no limit).
+#[server(endpoint = "latest_expiration")]
+pub async fn latest_expiration() -> Result<Option<String>, ConsoleError> {
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::latest_expiration(&console, &caller).await)
+}
+
 #[server(endpoint = "remove_token")]
 pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
     let (console, caller) = edge::request()?;

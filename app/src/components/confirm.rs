@@ -1,10 +1,11 @@
 //! A confirmation dialog ("Confirm" / "Cancel") for an irreversible action on one token. It
 //! closes itself once the action succeeds and shows the server's error otherwise.
 
+use leptos::attr::custom::custom_attribute;
 use leptos::prelude::*;
 
 use super::modal::Modal;
-use crate::model::ConsoleError;
+use crate::model::{ConsoleError, TokenRow};
 
 /// The row a Remove or Delete button belongs to, as the table's HTML describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,15 +16,27 @@ pub struct TokenTarget {
 }
 
 impl TokenTarget {
-    /// Read from the row around `button`: `<tr data-token-id data-token-name data-user-name>`
-    /// (see `tokens_table`).
+    const ID: &'static str = "data-token-id";
+    const NAME: &'static str = "data-token-name";
+    const USER_NAME: &'static str = "data-user-name";
+
+    /// The attributes of a table row that name its token for the dialogs.
+    pub fn attributes(row: &TokenRow) -> impl leptos::attr::Attribute {
+        (
+            custom_attribute(Self::ID, row.id.to_string()),
+            custom_attribute(Self::NAME, row.name.clone()),
+            custom_attribute(Self::USER_NAME, row.user_name.clone()),
+        )
+    }
+
+    /// Read from the row around `button`.
     #[cfg(feature = "hydrate")]
     pub fn of(button: &web_sys::Element) -> Option<Self> {
-        let row = button.closest("tr[data-token-id]").ok()??;
+        let row = button.closest(&format!("tr[{}]", Self::ID)).ok()??;
         Some(Self {
-            id: row.get_attribute("data-token-id")?.parse().ok()?,
-            name: row.get_attribute("data-token-name")?,
-            user_name: row.get_attribute("data-user-name")?,
+            id: row.get_attribute(Self::ID)?.parse().ok()?,
+            name: row.get_attribute(Self::NAME)?,
+            user_name: row.get_attribute(Self::USER_NAME)?,
         })
     }
 }

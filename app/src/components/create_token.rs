@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::modal::Modal;
 use super::token_fields::{invalid, FieldError, NameAndExpiration};
 use super::user_combobox::UserCombobox;
-use crate::api::CreateToken;
+use crate::api::{latest_expiration, CreateToken};
 use crate::model::Field;
 
 #[component]
@@ -25,6 +25,13 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
             .filter(|e| !e.is_about_fields())
             .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     };
+    let latest = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        // Without the answer the field has no limit; the server still applies it.
+        if let Ok(day) = latest_expiration().await {
+            latest.set(day);
+        }
+    });
     let shown = Some(action);
     let user_invalid = invalid(shown, Field::User);
     let user_invalid = Signal::derive(move || user_invalid().unwrap_or_default());
@@ -36,7 +43,7 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
                 <label for="token-user">"User"</label>
                 <UserCombobox invalid=user_invalid input_ref=user_input />
                 <FieldError action=shown field=Field::User />
-                <NameAndExpiration action=shown />
+                <NameAndExpiration action=shown latest=latest.into() />
                 {general_error}
                 <div class="dialog-actions">
                     <button type="button" on:click=move |_| open.set(false)>

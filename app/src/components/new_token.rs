@@ -9,11 +9,12 @@ use server_fn::ServerFn;
 
 use super::shell::ConsoleShell;
 use super::token_fields::NameAndExpiration;
-use crate::api::CreateToken;
+use crate::api::{latest_expiration, CreateToken};
 use crate::token_query::TOKENS_PATH;
 
 #[component]
 pub fn NewTokenPage() -> impl IntoView {
+    let latest = Resource::new(|| (), |_| latest_expiration());
     view! {
         <Title text="Create an API token — Administration console" />
         <ConsoleShell>
@@ -33,7 +34,12 @@ pub fn NewTokenPage() -> impl IntoView {
                 <p id="token-user-help" class="help">
                     "The login of a technical user working in the company today."
                 </p>
-                <NameAndExpiration action=None />
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let latest = latest.await.ok().flatten();
+                        view! { <NameAndExpiration action=None latest=Signal::stored(latest) /> }
+                    })}
+                </Suspense>
                 <div class="dialog-actions">
                     <a href=TOKENS_PATH>"Cancel"</a>
                     <button type="submit" class="primary">

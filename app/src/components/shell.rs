@@ -7,7 +7,7 @@ use leptos_router::components::{Redirect, A};
 use super::token_dialogs::TokenDialogs;
 use crate::api::{current_admin, Logout};
 use crate::model::ConsoleError;
-use crate::navigation::PAGE_PARTS;
+use crate::navigation::{CONTENT_ID, NAV_ID};
 use crate::routes::{AUDIT_LOG_PATH, LOGIN_PATH, TOKENS_PATH};
 
 #[component]
@@ -50,7 +50,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                     <LogoutButton />
                                 </header>
                                 <div class="layout">
-                                    <nav class="sidebar" id=PAGE_PARTS[0] aria-label="Administration console">
+                                    <nav class="sidebar" id=NAV_ID aria-label="Administration console">
                                         <ul>
                                             <li>
                                                 <span class="nav-group">"Security"</span>
@@ -65,7 +65,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                             </li>
                                         </ul>
                                     </nav>
-                                    <main class="content" id=PAGE_PARTS[1]>{children()}</main>
+                                    <main class="content" id=CONTENT_ID>{children()}</main>
                                     <TokenDialogs />
                                 </div>
                             }

@@ -23,7 +23,14 @@ pub enum TokenAction {
 }
 
 impl TokenAction {
-    pub fn code(self) -> &'static str {
+    const ATTRIBUTE: &'static str = "data-token-action";
+
+    /// Marks a button of the server's HTML as opening this action's dialog.
+    pub fn attribute(self) -> impl leptos::attr::Attribute {
+        leptos::attr::custom::custom_attribute(Self::ATTRIBUTE, self.code())
+    }
+
+    fn code(self) -> &'static str {
         match self {
             Self::Create => "create",
             Self::Remove => "remove",
@@ -60,12 +67,17 @@ pub fn TokenDialogs() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let removed = matches!(remove.value().get(), Some(Ok(_)));
-        let deleted = matches!(delete.value().get(), Some(Ok(_)));
-        if removed || deleted {
+        if let Some(Ok(_)) = remove.value().get() {
             navigation::refresh();
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete.value().get() {
+            navigation::refresh();
+        }
+    });
+    // While the new token is on screen, nothing may load another page over it.
+    Effect::new(move |_| navigation::keep_page(revealed.with(Option::is_some)));
 
     let open = move |action: TokenAction, target: Option<TokenTarget>| match (action, target) {
         (TokenAction::Create, _) => {
@@ -112,12 +124,15 @@ fn listen_for_buttons(open: impl Fn(TokenAction, Option<TokenTarget>) + 'static)
         let Some(button) = event
             .target()
             .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest("[data-token-action]").ok().flatten())
+            .and_then(|element| {
+                let selector = format!("[{}]", TokenAction::ATTRIBUTE);
+                element.closest(&selector).ok().flatten()
+            })
         else {
             return;
         };
         let Some(action) = button
-            .get_attribute("data-token-action")
+            .get_attribute(TokenAction::ATTRIBUTE)
             .and_then(|code| TokenAction::from_code(&code))
         else {
             return;

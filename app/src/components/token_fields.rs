@@ -30,8 +30,9 @@ pub fn FieldError(action: CreateAction, field: Field) -> impl IntoView {
     }
 }
 
+/// `latest`: the lifetime policy's last allowed date, if any (the date input stops there).
 #[component]
-pub fn NameAndExpiration(action: CreateAction) -> impl IntoView {
+pub fn NameAndExpiration(action: CreateAction, latest: Signal<Option<String>>) -> impl IntoView {
     view! {
         <label for="token-name">"Token name"</label>
         <input
@@ -49,9 +50,11 @@ pub fn NameAndExpiration(action: CreateAction) -> impl IntoView {
             type="date"
             aria-describedby="token-expiration-help"
             aria-invalid=invalid(action, Field::Expiration)
+            max=move || latest.get()
         />
         <p id="token-expiration-help" class="help">
             {EXPIRATION_HELP}
+            {move || latest.get().map(|day| format!(" At the latest {day}."))}
         </p>
         <FieldError action field=Field::Expiration />
     }

@@ -78,7 +78,7 @@ fn ApiTokens() -> impl IntoView {
                                     <button
                                         type="submit"
                                         class="primary"
-                                        data-token-action=TokenAction::Create.code()
+                                        {..TokenAction::Create.attribute()}
                                     >
                                         "Create an API token"
                                     </button>

@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
+use super::confirm::TokenTarget;
 use super::icons::{DeleteIcon, RemoveIcon};
 use super::token_dialogs::TokenAction;
-use crate::model::{TokenRow, TokenStatus};
+use crate::model::{days_left, TokenRow, TokenStatus};
 use crate::token_query::{PageAt, SortKey, TokenQuery};
 
 /// A column header that sorts the table by `key` (again: the other way round).
@@ -66,6 +67,7 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
     let removed = row.status == TokenStatus::Removed;
     let status_class = match row.status {
         TokenStatus::Active => "status status-active",
+        TokenStatus::ExpiresSoon => "status status-expiring",
         TokenStatus::Expired => "status status-expired",
         TokenStatus::Removed => "status status-removed",
         TokenStatus::UserInactive => "status status-inactive",
@@ -73,11 +75,7 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
     let remove_label = format!("Remove token {}", row.name);
     let delete_label = format!("Delete token {}", row.name);
     view! {
-        <tr
-            data-token-id=row.id.to_string()
-            data-token-name=row.name.clone()
-            data-user-name=row.user_name.clone()
-        >
+        <tr {..TokenTarget::attributes(&row)}>
             <td>
                 <span class="user-name">{row.user_name.clone()}</span>
                 <span class="user-login">{row.user_login.clone()}</span>
@@ -113,6 +111,11 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
             </td>
             <td>
                 <span class=status_class>{row.status.label()}</span>
+                {row
+                    .expires_in_days
+                    .map(|days| {
+                        view! { " " <span class="status-days">{format!("({})", days_left(days))}</span> }
+                    })}
             </td>
             <td class="row-actions">
                 {(!removed)
@@ -123,7 +126,7 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                                 class="icon-button"
                                 aria-label=remove_label.clone()
                                 title=remove_label.clone()
-                                data-token-action=TokenAction::Remove.code()
+                                {..TokenAction::Remove.attribute()}
                             >
                                 <RemoveIcon />
                             </button>
@@ -134,7 +137,7 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                     class="icon-button danger"
                     aria-label=delete_label.clone()
                     title=delete_label.clone()
-                    data-token-action=TokenAction::Delete.code()
+                    {..TokenAction::Delete.attribute()}
                 >
                     <DeleteIcon />
                 </button>

@@ -4,11 +4,13 @@ pub mod authorization;
 pub mod device;
 pub mod expiry;
 pub mod password;
+pub mod policy;
 pub mod rules;
 pub mod text;
 pub mod token;
 
 pub use authorization::{parse_authorization, AuthorizationError};
+pub use policy::{LifetimePolicy, StatusDates};
 pub use rules::{Employment, Ineligible, RuleError, TokenName};
 pub use token::{TokenFormatError, TokenHash, TokenSecret};
 

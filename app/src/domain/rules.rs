@@ -26,6 +26,8 @@ pub enum RuleError {
     DateInPast { today: NaiveDate },
     #[error("The expiration date must be in year {MAX_YEAR} or earlier.")]
     DateTooFar,
+    #[error("The expiration date can be {latest} at the latest (the longest a token may live).")]
+    DateBeyondLifetime { latest: NaiveDate },
 }
 
 pub fn today(now: DateTime<Utc>, zone: Tz) -> NaiveDate {
@@ -69,8 +71,13 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, RuleError> {
     NaiveDate::parse_from_str(input, "%Y-%m-%d").map_err(|_| RuleError::DateMalformed)
 }
 
-/// The expiration date of a new token: empty means today; a past date is refused.
-pub fn expiration_date(input: &str, today: NaiveDate) -> Result<NaiveDate, RuleError> {
+/// The expiration date of a new token: empty means today; a past date is refused, and so is
+/// one after `latest` (the lifetime policy's limit, if any).
+pub fn expiration_date(
+    input: &str,
+    today: NaiveDate,
+    latest: Option<NaiveDate>,
+) -> Result<NaiveDate, RuleError> {
     if input.trim().is_empty() {
         return Ok(today);
     }
@@ -83,6 +90,9 @@ pub fn expiration_date(input: &str, today: NaiveDate) -> Result<NaiveDate, RuleE
     }
     if date < today {
         return Err(RuleError::DateInPast { today });
+    }
+    if let Some(latest) = latest.filter(|latest| date > *latest) {
+        return Err(RuleError::DateBeyondLifetime { latest });
     }
     Ok(date)
 }
@@ -208,14 +218,34 @@ mod tests {
     #[test]
     fn empty_expiration_means_today_and_past_dates_are_refused() {
         let today = d("2026-11-28");
-        assert_eq!(expiration_date("", today), Ok(today));
-        assert_eq!(expiration_date("   ", today), Ok(today));
-        assert_eq!(expiration_date("2026-11-28", today), Ok(today));
-        assert_eq!(expiration_date("2027-01-31", today), Ok(d("2027-01-31")));
+        assert_eq!(expiration_date("", today, None), Ok(today));
+        assert_eq!(expiration_date("   ", today, None), Ok(today));
+        assert_eq!(expiration_date("2026-11-28", today, None), Ok(today));
         assert_eq!(
-            expiration_date("2026-11-27", today),
+            expiration_date("2027-01-31", today, None),
+            Ok(d("2027-01-31"))
+        );
+        assert_eq!(
+            expiration_date("2026-11-27", today, None),
             Err(RuleError::DateInPast { today })
         );
+    }
+
+    #[test]
+    fn the_lifetime_limit_allows_its_last_day_and_not_the_next() {
+        let today = d("2026-12-01");
+        let latest = Some(d("2027-12-01"));
+        assert_eq!(
+            expiration_date("2027-12-01", today, latest),
+            Ok(d("2027-12-01"))
+        );
+        assert_eq!(
+            expiration_date("2027-12-02", today, latest),
+            Err(RuleError::DateBeyondLifetime {
+                latest: d("2027-12-01")
+            })
+        );
+        assert_eq!(expiration_date("", today, latest), Ok(today));
     }
 
     #[test]
@@ -230,16 +260,19 @@ mod tests {
             "2026-11-28T00:00",
         ] {
             assert_eq!(
-                expiration_date(bad, today),
+                expiration_date(bad, today, None),
                 Err(RuleError::DateMalformed),
                 "{bad}"
             );
         }
         assert_eq!(
-            expiration_date("10000-01-01", today),
+            expiration_date("10000-01-01", today, None),
             Err(RuleError::DateTooFar)
         );
-        assert_eq!(expiration_date("9999-12-31", today), Ok(d("9999-12-31")));
+        assert_eq!(
+            expiration_date("9999-12-31", today, None),
+            Ok(d("9999-12-31"))
+        );
     }
 
     #[test]

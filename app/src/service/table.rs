@@ -36,9 +36,10 @@ pub async fn list_tokens(
     let query = TokenQuery::parse(params).map_err(|e| ConsoleError::BadRequest {
         message: e.to_string(),
     })?;
+    let dates = console.status_dates();
     let page = console
         .store
-        .token_page(&query, console.today(), PAGE_SIZE)
+        .token_page(&query, dates, PAGE_SIZE)
         .await
         .map_err(internal)?;
     let first = page.rows.first().map(|t| cursor_of(t, query.sort));
@@ -49,7 +50,11 @@ pub async fn list_tokens(
         PageAt::Before(_) => (first.filter(|_| page.more), last),
     };
     Ok(TokenPage {
-        rows: page.rows.into_iter().map(|t| to_row(console, t)).collect(),
+        rows: page
+            .rows
+            .into_iter()
+            .map(|t| to_row(console, dates, t))
+            .collect(),
         matches: Matches {
             count: page.matches.min(COUNT_LIMIT),
             exact: page.matches <= COUNT_LIMIT,

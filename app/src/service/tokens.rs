@@ -8,18 +8,20 @@ use crate::backend::{
     AuditRecord, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
     TokenRecord,
 };
-use crate::domain::{rules, TokenName, TokenSecret};
+use crate::domain::{rules, StatusDates, TokenName, TokenSecret};
 use crate::model::{
     AuditAction, ConsoleError, CreatedToken, Field, FieldError, TokenRow, TokenStatus,
 };
 
-pub(super) fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
+pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) -> TokenRow {
+    let expires_in_days = dates.expires_soon(token.expires_on);
     let status = match rules::check_usable(
         token.removed_at.is_some(),
         token.expires_on,
         &token.owner_employment,
-        console.today(),
+        dates.today,
     ) {
+        Ok(()) if expires_in_days.is_some() => TokenStatus::ExpiresSoon,
         Ok(()) => TokenStatus::Active,
         Err(rules::Unusable::Removed) => TokenStatus::Removed,
         Err(rules::Unusable::Expired) => TokenStatus::Expired,
@@ -37,6 +39,7 @@ pub(super) fn to_row(console: &Console, token: TokenRecord) -> TokenRow {
         removed_on: token
             .removed_at
             .map(|at| console.local_date(at).to_string()),
+        expires_in_days: expires_in_days.filter(|_| status == TokenStatus::ExpiresSoon),
         status,
         last_used: token.last_used_at.map(|at| {
             at.with_timezone(&console.zone)
@@ -102,7 +105,8 @@ pub async fn create_token(
     let name = TokenName::parse(form.name)
         .map_err(|e| refuse(Field::Name, e.to_string()))
         .ok();
-    let expires_on = rules::expiration_date(form.expiration, today)
+    let latest = console.policy.latest_expiration(today);
+    let expires_on = rules::expiration_date(form.expiration, today, latest)
         .map_err(|e| refuse(Field::Expiration, e.to_string()))
         .ok();
     let (Some(owner), Some(name), Some(expires_on)) = (owner, name, expires_on) else {
@@ -152,8 +156,20 @@ pub async fn create_token(
     tracing::info!(token_id = id, owner = %owner.login, by = %admin.person.login, "API token created");
     Ok(CreatedToken {
         token: secret.into_exposed(),
-        row: to_row(console, record),
+        row: to_row(console, console.status_dates(), record),
     })
+}
+
+/// The lifetime policy's limit for a token created today (`None`: no limit).
+pub async fn latest_expiration(
+    console: &Console,
+    caller: &Caller,
+) -> Result<Option<String>, ConsoleError> {
+    token_admin(console, caller).await?;
+    Ok(console
+        .policy
+        .latest_expiration(console.today())
+        .map(|day| day.to_string()))
 }
 
 fn token_gone() -> ConsoleError {
@@ -205,7 +221,7 @@ pub async fn remove_token(
     }
     tracing::info!(token_id = id, by = %admin.person.login, "API token removed");
     token.removed_at = Some(removed_at);
-    Ok(to_row(console, token))
+    Ok(to_row(console, console.status_dates(), token))
 }
 
 pub async fn delete_token(console: &Console, caller: &Caller, id: i64) -> Result<(), ConsoleError> {

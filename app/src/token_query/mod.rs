@@ -95,8 +95,9 @@ impl SortOrder {
 }
 
 impl TokenStatus {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Active,
+        Self::ExpiresSoon,
         Self::Expired,
         Self::Removed,
         Self::UserInactive,
@@ -105,6 +106,7 @@ impl TokenStatus {
     pub fn code(self) -> &'static str {
         match self {
             Self::Active => "active",
+            Self::ExpiresSoon => "expires_soon",
             Self::Expired => "expired",
             Self::Removed => "removed",
             Self::UserInactive => "user_inactive",
@@ -168,7 +170,7 @@ pub struct QueryParams {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
-    #[error("Unknown status {0:?}: use active, expired, removed or user_inactive.")]
+    #[error("Unknown status {0:?}: use active, expires_soon, expired, removed or user_inactive.")]
     Status(String),
     #[error("Unknown sort {0:?}: use user, name, created, expires or last_used.")]
     Sort(String),

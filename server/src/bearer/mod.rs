@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -27,6 +27,9 @@ use crate::store::{CachedToken, Db};
 use flight::{Flight, FlightKey, Inflight};
 
 pub const REALM: &str = "jetons";
+/// Every answer to an authenticated API call names the token's expiration date
+/// (`YYYY-MM-DD`), so that integrations can warn themselves before it stops.
+pub const TOKEN_EXPIRES: HeaderName = HeaderName::from_static("jetons-token-expires");
 
 /// What a valid bearer token proves: which technical user is calling, with which token.
 #[derive(Debug, Clone)]
@@ -43,6 +46,11 @@ impl ApiCaller {
 
     pub fn expires_on(&self) -> NaiveDate {
         self.0.expires_on
+    }
+
+    /// The [`TOKEN_EXPIRES`] header, for the answer to this caller.
+    pub fn expiry_header(&self) -> [(HeaderName, String); 1] {
+        [(TOKEN_EXPIRES, self.0.expires_on.to_string())]
     }
 
     pub fn login(&self) -> &str {

@@ -148,6 +148,22 @@ pub struct SettingArgs {
         hide_env_values = true
     )]
     pub shutdown_grace: Option<String>,
+    /// A token expiring within this many days shows "Expires soon"; 0: never [default: 7]
+    #[arg(
+        long,
+        env = "JETONS_EXPIRY_WARNING_DAYS",
+        value_name = "DAYS",
+        hide_env_values = true
+    )]
+    pub expiry_warning_days: Option<String>,
+    /// The longest a token may live, e.g. 365d; unset: no maximum
+    #[arg(
+        long,
+        env = "JETONS_MAX_TOKEN_LIFETIME",
+        value_name = "DAYS",
+        hide_env_values = true
+    )]
+    pub max_token_lifetime: Option<String>,
     /// Tests only: 1 allows the test clock below (never in production)
     #[arg(
         long,

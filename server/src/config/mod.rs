@@ -2,6 +2,7 @@
 //! once, then fixed.
 
 mod args;
+mod policy;
 
 pub use args::{SettingArgs, OTHER_VARIABLES};
 
@@ -11,6 +12,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use app::backend::{Clock, Limits, SessionPolicy};
+use app::domain::policy::MAX_POLICY_DAYS;
+use app::domain::LifetimePolicy;
 use app::failure_counts::DEFAULT_FAILURES_EVERYWHERE_PER_MINUTE;
 use app::password_checks::{DEFAULT_PASSWORD_CHECKS, DEFAULT_PASSWORD_CHECK_WAIT};
 
@@ -45,6 +48,8 @@ pub struct Settings {
     pub request_timeout: std::time::Duration,
     /// Where `/metrics` is served (Prometheus), apart from the console; none without it.
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// The latest expiration date allowed, and when a token "Expires soon".
+    pub policy: LifetimePolicy,
 }
 
 /// Descriptors kept for the database pools, the logs and the files the server opens.
@@ -69,6 +74,10 @@ pub enum SettingError {
         value: String,
         max: usize,
     },
+    #[error("JETONS_EXPIRY_WARNING_DAYS={0:?} must be a number of days from 0 (no warning) to {MAX_POLICY_DAYS}")]
+    WarningDays(String),
+    #[error("JETONS_MAX_TOKEN_LIFETIME={0:?} must be a number of days such as 365d (1d to {MAX_POLICY_DAYS}d)")]
+    MaxLifetime(String),
     #[error("JETONS_TIME_ZONE={0:?} is not an IANA time zone (for example Europe/Paris)")]
     TimeZone(String),
     #[error("JETONS_TEST_CLOCK={value:?} is not an RFC 3339 instant: {source}")]
@@ -262,6 +271,7 @@ impl Settings {
             })
             .transpose()?;
         Ok(Self {
+            policy: policy::lifetime_policy(args)?,
             password_checks: count_var(
                 "JETONS_PASSWORD_CHECKS",
                 &args.password_checks,

@@ -231,6 +231,7 @@ fn declared_fields() -> &'static HashMap<&'static str, Vec<String>> {
                 name: String::new(),
                 expiration: String::new(),
             }),
+            entry(api::LatestExpiration {}),
             entry(api::RemoveToken { id: 0 }),
             entry(api::DeleteToken { id: 0 }),
             entry(api::AuditLog { page: 1 }),

@@ -8,6 +8,7 @@ use app::backend::{
     RemoveOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
     TokenRecordPage,
 };
+use app::domain::StatusDates;
 use app::token_query::TokenQuery;
 
 use super::audit::insert_audit;
@@ -108,10 +109,10 @@ impl ConsoleStore for Db {
     fn token_page<'a>(
         &'a self,
         query: &'a TokenQuery,
-        today: NaiveDate,
+        dates: StatusDates,
         limit: usize,
     ) -> BoxFuture<'a, StoreResult<TokenRecordPage>> {
-        Box::pin(self.read_token_page(query, today, limit))
+        Box::pin(self.read_token_page(query, dates, limit))
     }
 
     fn token(&self, id: i64) -> BoxFuture<'_, StoreResult<Option<TokenRecord>>> {

@@ -217,7 +217,7 @@ impl ConsoleStore for FakeStore {
     fn token_page<'a>(
         &'a self,
         _: &'a TokenQuery,
-        _: NaiveDate,
+        _: crate::domain::StatusDates,
         limit: usize,
     ) -> BoxFuture<'a, StoreResult<TokenRecordPage>> {
         self.answer(move |state| {

@@ -109,6 +109,7 @@ impl World {
             login_throttle: Arc::new(LoginThrottle::new(Arc::new(LocalCounts::default()))),
             device_key: DeviceKey::from_bytes([9; 32]),
             password_checks: Arc::new(PasswordChecks::default()),
+            policy: Default::default(),
         };
         let world = Self { store, console };
         world.add_token(4, "nightly");

@@ -8,6 +8,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Row};
 
 use app::backend::{StoreResult, TokenRecordPage};
+use app::domain::StatusDates;
 use app::model::TokenStatus;
 use app::token_query::{PageAt, SortKey, SortOrder, TokenQuery, COUNT_LIMIT};
 
@@ -151,7 +152,7 @@ fn inactive_count_sql(today: NaiveDate, backend: Backend) -> Sql {
 fn push_filters(
     sql: &mut Sql,
     query: &TokenQuery,
-    today: NaiveDate,
+    dates: StatusDates,
     backend: Backend,
     page: bool,
     how: Search,
@@ -161,7 +162,7 @@ fn push_filters(
     } else {
         "t.removed_at"
     };
-    let today = today.to_string();
+    let today = dates.today.to_string();
     if let Some(status) = query.status {
         match status {
             TokenStatus::Removed => {
@@ -172,8 +173,16 @@ fn push_filters(
                     .bind(Arg::Text(today.clone()));
             }
             TokenStatus::Active => {
+                sql.push(&format!(" AND {removed} IS NULL AND t.expires_on > "))
+                    .bind(Arg::Text(dates.soon_until.to_string()))
+                    .push(" AND ");
+                push_eligible(sql, &today);
+            }
+            TokenStatus::ExpiresSoon => {
                 sql.push(&format!(" AND {removed} IS NULL AND t.expires_on >= "))
                     .bind(Arg::Text(today.clone()))
+                    .push(" AND t.expires_on <= ")
+                    .bind(Arg::Text(dates.soon_until.to_string()))
                     .push(" AND ");
                 push_eligible(sql, &today);
             }
@@ -224,7 +233,7 @@ fn push_filters(
 /// The page's rows query: `limit + 1` rows, to learn whether more follow.
 pub(crate) fn page_sql(
     query: &TokenQuery,
-    today: NaiveDate,
+    dates: StatusDates,
     limit: usize,
     backend: Backend,
     how: Search,
@@ -240,7 +249,7 @@ pub(crate) fn page_sql(
         Order::TokensFirst
     };
     push_from(&mut sql, order, true);
-    push_filters(&mut sql, query, today, backend, true, how);
+    push_filters(&mut sql, query, dates, backend, true, how);
     let column = sort_column(query.sort);
     // Reading a `Before` page walks backwards from its cursor; the rows are turned round after.
     let (cursor, order) = match &query.page {
@@ -277,7 +286,7 @@ pub(crate) fn page_sql(
 /// How many rows match, counted up to `COUNT_LIMIT + 1`.
 pub(crate) fn count_sql(
     query: &TokenQuery,
-    today: NaiveDate,
+    dates: StatusDates,
     backend: Backend,
     how: Search,
 ) -> Sql {
@@ -285,7 +294,7 @@ pub(crate) fn count_sql(
         && query.user.is_none()
         && query.search.is_none()
     {
-        return inactive_count_sql(today, backend);
+        return inactive_count_sql(dates.today, backend);
     }
     let mut sql = Sql::default();
     sql.push("SELECT COUNT(*) FROM (SELECT 1");
@@ -293,19 +302,21 @@ pub(crate) fn count_sql(
         || query.search.is_some()
         || matches!(
             query.status,
-            Some(TokenStatus::Active | TokenStatus::UserInactive)
+            Some(TokenStatus::Active | TokenStatus::ExpiresSoon | TokenStatus::UserInactive)
         );
     let order = match query.status {
         Some(TokenStatus::UserInactive) => Order::OwnersFirst,
         // Live tokens from today on, by the expiration index, each with its owner.
-        Some(TokenStatus::Active) if query.user.is_none() && query.search.is_none() => {
+        Some(TokenStatus::Active | TokenStatus::ExpiresSoon)
+            if query.user.is_none() && query.search.is_none() =>
+        {
             Order::TokensFirst
         }
         _ if about_owners => Order::Planner,
         _ => Order::TokensOnly,
     };
     push_from(&mut sql, order, false);
-    push_filters(&mut sql, query, today, backend, false, how);
+    push_filters(&mut sql, query, dates, backend, false, how);
     sql.push(&format!(" LIMIT {}) m", COUNT_LIMIT + 1));
     sql
 }
@@ -314,7 +325,7 @@ impl Db {
     pub(crate) async fn read_token_page(
         &self,
         query: &TokenQuery,
-        today: NaiveDate,
+        dates: StatusDates,
         limit: usize,
     ) -> StoreResult<TokenRecordPage> {
         let indexed = match &query.search {
@@ -326,7 +337,7 @@ impl Db {
         } else {
             Search::Scan
         };
-        let count = count_sql(query, today, self.backend, how);
+        let count = count_sql(query, dates, self.backend, how);
         let matches: i64 = count
             .query()
             .fetch_one(&self.pool)
@@ -338,7 +349,7 @@ impl Db {
         } else {
             how
         };
-        let page = page_sql(query, today, limit, self.backend, how);
+        let page = page_sql(query, dates, limit, self.backend, how);
         let rows = page.query().fetch_all(&self.pool).await.map_err(db_error)?;
         let mut rows = rows
             .iter()

@@ -44,8 +44,9 @@ fn views() -> Vec<TokenQuery> {
     views
 }
 
-fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
+fn day() -> StatusDates {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+    app::domain::LifetimePolicy::default().status_dates(today)
 }
 
 async fn plan(db: &Db, sql: &Sql, explain: &str, setup: &[&str]) -> String {
@@ -165,6 +166,12 @@ async fn sqlite_pages_read_tokens_through_an_index() {
         // One user's tokens are few: found through the owner index, sorting them is cheap.
         if query.user.is_some() {
             assert!(plan.contains("api_tokens_by_owner"), "{query:?}\n{plan}");
+        } else if query.status == Some(TokenStatus::ExpiresSoon) {
+            // A few days of expirations: read from the expiration index, then sorted.
+            assert!(
+                plan.contains("api_tokens_by_expiration"),
+                "{query:?}\n{plan}"
+            );
         } else {
             assert!(
                 !plan.contains("TEMP B-TREE FOR ORDER BY"),
