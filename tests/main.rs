@@ -30,6 +30,7 @@ mod overload;
 mod postgres;
 mod proxy;
 mod public_origin;
+mod revoke;
 mod session;
 mod session_hardening;
 mod token_cache;

@@ -12,7 +12,7 @@ use crate::domain::device::DeviceKey;
 use crate::domain::{rules, Employment, LifetimePolicy, StatusDates, TokenHash, TokenName};
 pub use crate::failure_counts::{FailureCounts, Limits, LocalCounts};
 pub use crate::login_throttle::{Attempt, LoginThrottle};
-use crate::model::AuditAction;
+use crate::model::{AuditAction, RemovalReason};
 pub use crate::password_checks::PasswordChecks;
 pub use crate::throttle::Throttle;
 use crate::token_query::TokenQuery;
@@ -89,6 +89,7 @@ pub struct TokenRecord {
     pub created_by: String,
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
+    pub removal_reason: Option<RemovalReason>,
     pub owner_employment: Employment,
     pub last_used_at: Option<DateTime<Utc>>,
     pub last_used_from: Option<String>,

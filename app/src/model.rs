@@ -56,6 +56,8 @@ pub struct TokenRow {
     pub created_by: String,
     pub expires_on: String,
     pub removed_on: Option<String>,
+    /// Set when the token was removed otherwise than by an administrator's Remove.
+    pub removal_reason: Option<RemovalReason>,
     pub status: TokenStatus,
     /// With [`TokenStatus::ExpiresSoon`]: the days left (0: it stops at the end of today).
     pub expires_in_days: Option<u32>,
@@ -244,6 +246,8 @@ pub enum AuditAction {
     TokenCreated,
     TokenRemoved,
     TokenDeleted,
+    /// Revoked through `POST /api/v1/revoke` by whoever held it.
+    TokenRevokedByHolder,
     LoginSucceeded,
     LoginFailed,
     /// The first refusal of a block of logins (per login or per address).
@@ -256,10 +260,11 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::TokenCreated,
         Self::TokenRemoved,
         Self::TokenDeleted,
+        Self::TokenRevokedByHolder,
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -275,6 +280,7 @@ impl AuditAction {
             Self::TokenCreated => "token_created",
             Self::TokenRemoved => "token_removed",
             Self::TokenDeleted => "token_deleted",
+            Self::TokenRevokedByHolder => "token_revoked_by_holder",
             Self::LoginSucceeded => "login_succeeded",
             Self::LoginFailed => "login_failed",
             Self::LoginThrottled => "login_throttled",
@@ -295,6 +301,7 @@ impl AuditAction {
             Self::TokenCreated => "Token created",
             Self::TokenRemoved => "Token removed",
             Self::TokenDeleted => "Token deleted",
+            Self::TokenRevokedByHolder => "Token revoked by its holder",
             Self::LoginSucceeded => "Login succeeded",
             Self::LoginFailed => "Login failed",
             Self::LoginThrottled => "Logins blocked",
@@ -303,6 +310,43 @@ impl AuditAction {
             Self::FlagDisabled => "Feature flag disabled",
             Self::UserAdded => "User added",
             Self::UserChanged => "User changed",
+        }
+    }
+}
+
+/// What the audit log names as the target of an event on a token.
+pub fn token_target(owner_login: &str, name: &str) -> String {
+    format!("{owner_login} › {name}")
+}
+
+/// Why a removed token was removed, when it was not an administrator's Remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RemovalReason {
+    /// Its holder revoked it (`POST /api/v1/revoke`).
+    Holder,
+    /// It was replaced by rotation.
+    Rotated,
+}
+
+impl RemovalReason {
+    pub const ALL: [Self; 2] = [Self::Holder, Self::Rotated];
+
+    /// As stored (`api_tokens.removal_reason`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Holder => "holder",
+            Self::Rotated => "rotated",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Holder => "Revoked by its holder",
+            Self::Rotated => "Replaced by rotation",
         }
     }
 }

@@ -15,6 +15,7 @@ mod metrics;
 mod no_js;
 mod origin;
 mod request_id;
+mod revoke;
 mod store;
 mod web;
 

@@ -8,7 +8,7 @@ use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -27,6 +27,7 @@ use crate::guard::{self, MAX_BODY_BYTES};
 use crate::health;
 use crate::listener;
 use crate::metrics;
+use crate::revoke;
 use crate::store::Db;
 
 /// Cloned for every request: one reference count.
@@ -195,6 +196,13 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
     }
     let app = app
         .route("/api/v1/me", get(me))
+        .route(
+            revoke::REVOKE_PATH,
+            post(revoke::revoke).with_state(Arc::new(revoke::Revocation::new(
+                db.clone(),
+                settings.clock,
+            ))),
+        )
         .route(health::HEALTH_PATH, get(health::healthz))
         .route(health::READY_PATH, get(health::readyz))
         .leptos_routes_with_context(

@@ -108,6 +108,9 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                             </span>
                         }
                     })}
+                {row
+                    .removal_reason
+                    .map(|reason| view! { <span class="removal-reason">{reason.label()}</span> })}
             </td>
             <td>
                 <span class=status_class>{row.status.label()}</span>

@@ -40,9 +40,7 @@ impl Admin<'_> {
 }
 
 /// How the audit log names a token: its user and its name (unique per user).
-pub(super) fn token_target(owner_login: &str, name: &str) -> String {
-    format!("{owner_login} › {name}")
-}
+pub(super) use crate::model::token_target;
 
 /// One page of the audit log (1-based), newest first. Right 090201 only; the feature flag
 /// does not hide it, since flag changes are among its events.

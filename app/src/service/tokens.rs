@@ -39,6 +39,7 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
         removed_on: token
             .removed_at
             .map(|at| console.local_date(at).to_string()),
+        removal_reason: token.removal_reason,
         expires_in_days: expires_in_days.filter(|_| status == TokenStatus::ExpiresSoon),
         status,
         last_used: token.last_used_at.map(|at| {

@@ -6,10 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
+use app::backend::StoreError;
 use app::backend::{
     AuditRecord, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreResult, TokenRecord,
 };
 use app::domain::{TokenHash, FLAG_DOMAIN, FLAG_LABEL};
+use app::model::RemovalReason;
 
 use super::audit::insert_audit;
 use super::people::{EmploymentRow, PersonRow, PERSON_COLUMNS};
@@ -122,7 +124,7 @@ impl Db {
 /// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator.
 pub(super) const TOKEN_COLUMNS: &str =
     "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
-     t.created_at, c.login AS created_by, t.expires_on, t.removed_at, \
+     t.created_at, c.login AS created_by, t.expires_on, t.removed_at, t.removal_reason, \
      t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
 const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
      JOIN people c ON c.id = t.created_by";
@@ -139,6 +141,7 @@ struct TokenRecordRow {
     created_by: String,
     expires_on: String,
     removed_at: Option<i64>,
+    removal_reason: Option<String>,
     last_used_at: Option<i64>,
     last_used_from: Option<String>,
     #[sqlx(flatten)]
@@ -157,6 +160,13 @@ pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
         created_by: row.created_by,
         expires_on: to_date(&row.expires_on)?,
         removed_at: row.removed_at.map(to_instant).transpose()?,
+        removal_reason: row
+            .removal_reason
+            .map(|code| {
+                RemovalReason::from_code(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown removal reason {code:?}")))
+            })
+            .transpose()?,
         owner_employment: row.owner_employment.into_employment()?,
         last_used_at: row.last_used_at.map(to_instant).transpose()?,
         last_used_from: row.last_used_from,
@@ -237,6 +247,45 @@ impl Db {
         } else {
             RemoveOutcome::NotFound
         })
+    }
+
+    /// Revokes the live token with this hash for whoever holds it (it stops at once, on every
+    /// instance), with its audit event, made from the token's owner login and name. `None`
+    /// when no live token has this hash.
+    pub async fn revoke_by_holder(
+        &self,
+        hash: &TokenHash,
+        audit: impl FnOnce(&str, &str) -> AuditRecord,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
+        let found: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT t.id, p.login, t.name FROM api_tokens t JOIN people p ON p.id = t.owner_id \
+             WHERE t.token_hash = $1 AND t.removed_at IS NULL",
+        )
+        .bind(hash.as_str().to_owned())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some((id, owner_login, name)) = found else {
+            return Ok(None);
+        };
+        let audit = audit(&owner_login, &name);
+        let updated = sqlx::query(
+            "UPDATE api_tokens SET removed_at = $1, removal_reason = $2 \
+             WHERE id = $3 AND removed_at IS NULL",
+        )
+        .bind(audit.at.timestamp())
+        .bind(RemovalReason::Holder.code())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.commit_stop(tx, Invalidation::Token(hash.as_str().to_owned()), &audit)
+            .await?;
+        Ok(Some(id))
     }
 
     /// Deletes the token's row (it stops at once, on every instance), with its audit event.

@@ -88,6 +88,7 @@ impl State {
             created_by: creator.unwrap_or_default(),
             expires_on: token.new.expires_on,
             removed_at: token.removed_at,
+            removal_reason: None,
             owner_employment: owner.employment,
             last_used_at: None,
             last_used_from: None,
