@@ -12,7 +12,7 @@ use serde_json::Value;
 use support::{TestDb, TestServer, ADMIN, NO_RIGHT};
 
 /// The server functions that need a session with right 090201.
-const GATED: [&str; 8] = [
+const GATED: [&str; 9] = [
     "current_admin",
     "list_tokens",
     "eligible_users",
@@ -20,11 +20,12 @@ const GATED: [&str; 8] = [
     "create_token",
     "remove_token",
     "delete_token",
+    "set_allowed_addresses",
     "audit_log",
 ];
 
 /// Every server function.
-const ALL: [&str; 10] = [
+const ALL: [&str; 11] = [
     "current_admin",
     "list_tokens",
     "eligible_users",
@@ -32,6 +33,7 @@ const ALL: [&str; 10] = [
     "create_token",
     "remove_token",
     "delete_token",
+    "set_allowed_addresses",
     "audit_log",
     "logout",
     "login",
@@ -96,6 +98,10 @@ impl Fixture {
                 ("expiration", String::new()),
             ],
             "remove_token" | "delete_token" => vec![("id", self.target.clone())],
+            "set_allowed_addresses" => vec![
+                ("id", self.target.clone()),
+                ("allowed_addresses", "10.0.0.0/8".into()),
+            ],
             "audit_log" => vec![("page", "1".into())],
             "login" => vec![("login", ADMIN.0.into()), ("password", ADMIN.1.into())],
             _ => Vec::new(),
@@ -228,7 +234,7 @@ async fn with_the_flag_off_only_the_session_and_audit_functions_answer() {
     let tokens = f.server.tokens(&f.admin).await;
     f.db.cli_ok("flag disable Technique 'Jetons Api'", None);
     let total = f.audit_total().await;
-    let expected: [(&str, u16, &str); 8] = [
+    let expected: [(&str, u16, &str); 9] = [
         ("current_admin", 200, ""),
         ("list_tokens", 403, "feature_disabled"),
         ("eligible_users", 403, "feature_disabled"),
@@ -236,6 +242,7 @@ async fn with_the_flag_off_only_the_session_and_audit_functions_answer() {
         ("create_token", 403, "feature_disabled"),
         ("remove_token", 403, "feature_disabled"),
         ("delete_token", 403, "feature_disabled"),
+        ("set_allowed_addresses", 403, "feature_disabled"),
         ("audit_log", 200, ""),
     ];
     for (name, status, error) in expected {

@@ -7,7 +7,7 @@ use reqwest::header::{LOCATION, ORIGIN};
 use reqwest::StatusCode;
 use support::{TestDb, ADMIN, NO_RIGHT};
 
-const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 6] = [
+const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 7] = [
     ("list_tokens", &[]),
     ("eligible_users", &[]),
     ("latest_expiration", &[]),
@@ -17,6 +17,10 @@ const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 6] = [
     ),
     ("remove_token", &[("id", "1")]),
     ("delete_token", &[("id", "1")]),
+    (
+        "set_allowed_addresses",
+        &[("id", "1"), ("allowed_addresses", "10.0.0.0/8")],
+    ),
 ];
 
 #[tokio::test]

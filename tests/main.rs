@@ -4,6 +4,7 @@
 
 mod support;
 
+mod allowlist;
 mod api;
 mod audit;
 mod authz;

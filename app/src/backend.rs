@@ -9,7 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::device::DeviceKey;
-use crate::domain::{rules, Employment, LifetimePolicy, StatusDates, TokenHash, TokenName};
+use crate::domain::{
+    rules, Allowlist, Employment, LifetimePolicy, StatusDates, TokenHash, TokenName,
+};
 pub use crate::failure_counts::{FailureCounts, Limits, LocalCounts};
 pub use crate::login_throttle::{Attempt, LoginThrottle};
 use crate::model::{AuditAction, RemovalReason};
@@ -90,6 +92,7 @@ pub struct TokenRecord {
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
     pub removal_reason: Option<RemovalReason>,
+    pub allowed: Allowlist,
     pub owner_employment: Employment,
     pub last_used_at: Option<DateTime<Utc>>,
     pub last_used_from: Option<String>,
@@ -116,6 +119,7 @@ pub struct NewToken {
     pub created_at: DateTime<Utc>,
     pub created_by: i64,
     pub expires_on: NaiveDate,
+    pub allowed: Allowlist,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +238,13 @@ pub trait ConsoleStore: Send + Sync + 'static {
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>>;
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>>;
+    /// `false` when the token is gone.
+    fn set_allowed_addresses(
+        &self,
+        id: i64,
+        allowed: Allowlist,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<bool>>;
 }
 
 /// The wall clock, or in test mode an instant of the test's choosing: fixed, or running on

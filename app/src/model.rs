@@ -56,6 +56,9 @@ pub struct TokenRow {
     pub created_by: String,
     pub expires_on: String,
     pub removed_on: Option<String>,
+    /// The addresses and ranges the token may be used from ("10.0.0.0/8, 2001:db8::1");
+    /// `None`: any address.
+    pub allowed_addresses: Option<String>,
     /// Set when the token was removed otherwise than by an administrator's Remove.
     pub removal_reason: Option<RemovalReason>,
     pub status: TokenStatus,
@@ -98,6 +101,7 @@ pub enum Field {
     User,
     Name,
     Expiration,
+    AllowedAddresses,
 }
 
 /// What is wrong with one field of a form.
@@ -248,6 +252,7 @@ pub enum AuditAction {
     TokenDeleted,
     /// Revoked through `POST /api/v1/revoke` by whoever held it.
     TokenRevokedByHolder,
+    AllowedAddressesChanged,
     LoginSucceeded,
     LoginFailed,
     /// The first refusal of a block of logins (per login or per address).
@@ -260,11 +265,12 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::TokenCreated,
         Self::TokenRemoved,
         Self::TokenDeleted,
         Self::TokenRevokedByHolder,
+        Self::AllowedAddressesChanged,
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -281,6 +287,7 @@ impl AuditAction {
             Self::TokenRemoved => "token_removed",
             Self::TokenDeleted => "token_deleted",
             Self::TokenRevokedByHolder => "token_revoked_by_holder",
+            Self::AllowedAddressesChanged => "allowed_addresses_changed",
             Self::LoginSucceeded => "login_succeeded",
             Self::LoginFailed => "login_failed",
             Self::LoginThrottled => "login_throttled",
@@ -302,6 +309,7 @@ impl AuditAction {
             Self::TokenRemoved => "Token removed",
             Self::TokenDeleted => "Token deleted",
             Self::TokenRevokedByHolder => "Token revoked by its holder",
+            Self::AllowedAddressesChanged => "Allowed addresses changed",
             Self::LoginSucceeded => "Login succeeded",
             Self::LoginFailed => "Login failed",
             Self::LoginThrottled => "Logins blocked",

@@ -32,6 +32,8 @@ const env = {
   // The lifetime policy the tests expect (support/env.ts: LIFETIME_POLICY).
   JETONS_EXPIRY_WARNING_DAYS: '7',
   JETONS_MAX_TOKEN_LIFETIME: '3650d',
+  // Calls may name their client in X-Forwarded-For (tests/allowlist.spec.ts).
+  JETONS_TRUSTED_PROXIES: '127.0.0.1',
   RUST_LOG: process.env.RUST_LOG || 'warn',
 };
 delete env.JETONS_TEST_CLOCK;

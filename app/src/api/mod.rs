@@ -63,12 +63,14 @@ pub async fn create_token(
     #[server(default)] user: String,
     name: String,
     expiration: String,
+    #[server(default)] allowed_addresses: String,
 ) -> Result<CreatedToken, ConsoleError> {
     let form = crate::service::NewTokenForm {
         user_id: &user_id,
         user: &user,
         name: &name,
         expiration: &expiration,
+        allowed_addresses: &allowed_addresses,
     };
     let (console, caller) = edge::request()?;
     edge::respond(crate::service::create_token(&console, &caller, form).await)
@@ -85,6 +87,18 @@ pub async fn latest_expiration() -> Result<Option<String>, ConsoleError> {
 pub async fn remove_token(id: i64) -> Result<TokenRow, ConsoleError> {
     let (console, caller) = edge::request()?;
     edge::respond(crate::service::remove_token(&console, &caller, id).await)
+}
+
+/// `allowed_addresses` as in the create form; empty: any address.
+#[server(endpoint = "set_allowed_addresses")]
+pub async fn set_allowed_addresses(
+    id: i64,
+    #[server(default)] allowed_addresses: String,
+) -> Result<TokenRow, ConsoleError> {
+    let (console, caller) = edge::request()?;
+    edge::respond(
+        crate::service::set_allowed_addresses(&console, &caller, id, &allowed_addresses).await,
+    )
 }
 
 #[server(endpoint = "delete_token")]

@@ -13,12 +13,15 @@ pub struct TokenTarget {
     pub id: i64,
     pub name: String,
     pub user_name: String,
+    /// As the table shows them ("10.0.0.0/8, 2001:db8::1"); empty: any address.
+    pub allowed_addresses: String,
 }
 
 impl TokenTarget {
     const ID: &'static str = "data-token-id";
     const NAME: &'static str = "data-token-name";
     const USER_NAME: &'static str = "data-user-name";
+    const ALLOWED: &'static str = "data-allowed-addresses";
 
     /// The attributes of a table row that name its token for the dialogs.
     pub fn attributes(row: &TokenRow) -> impl leptos::attr::Attribute {
@@ -26,6 +29,10 @@ impl TokenTarget {
             custom_attribute(Self::ID, row.id.to_string()),
             custom_attribute(Self::NAME, row.name.clone()),
             custom_attribute(Self::USER_NAME, row.user_name.clone()),
+            custom_attribute(
+                Self::ALLOWED,
+                row.allowed_addresses.clone().unwrap_or_default(),
+            ),
         )
     }
 
@@ -37,6 +44,7 @@ impl TokenTarget {
             id: row.get_attribute(Self::ID)?.parse().ok()?,
             name: row.get_attribute(Self::NAME)?,
             user_name: row.get_attribute(Self::USER_NAME)?,
+            allowed_addresses: row.get_attribute(Self::ALLOWED).unwrap_or_default(),
         })
     }
 }

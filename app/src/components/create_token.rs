@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::modal::Modal;
-use super::token_fields::{invalid, FieldError, NameAndExpiration};
+use super::token_fields::{invalid, AllowedAddresses, FieldError, NameAndExpiration};
 use super::user_combobox::UserCombobox;
 use crate::api::{latest_expiration, CreateToken};
 use crate::model::Field;
@@ -44,6 +44,7 @@ pub fn CreateTokenDialog(action: ServerAction<CreateToken>, open: RwSignal<bool>
                 <UserCombobox invalid=user_invalid input_ref=user_input />
                 <FieldError action=shown field=Field::User />
                 <NameAndExpiration action=shown latest=latest.into() />
+                <AllowedAddresses action=shown />
                 {general_error}
                 <div class="dialog-actions">
                     <button type="button" on:click=move |_| open.set(false)>

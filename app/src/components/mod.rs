@@ -2,6 +2,7 @@ pub mod audit_log;
 pub mod confirm;
 pub mod create_token;
 pub mod delete_token;
+pub mod edit_addresses;
 pub mod icons;
 pub mod login;
 pub mod modal;

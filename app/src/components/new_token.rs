@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use server_fn::ServerFn;
 
 use super::shell::ConsoleShell;
-use super::token_fields::NameAndExpiration;
+use super::token_fields::{AllowedAddresses, NameAndExpiration};
 use crate::api::{latest_expiration, CreateToken};
 use crate::token_query::TOKENS_PATH;
 
@@ -40,6 +40,7 @@ pub fn NewTokenPage() -> impl IntoView {
                         view! { <NameAndExpiration action=None latest=Signal::stored(latest) /> }
                     })}
                 </Suspense>
+                <AllowedAddresses action=None />
                 <div class="dialog-actions">
                     <a href=TOKENS_PATH>"Cancel"</a>
                     <button type="submit" class="primary">

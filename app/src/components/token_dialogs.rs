@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use super::confirm::TokenTarget;
 use super::create_token::CreateTokenDialog;
 use super::delete_token::DeleteTokenDialog;
+use super::edit_addresses::EditAddressesDialog;
 use super::remove_token::RemoveTokenDialog;
 use super::token_reveal::TokenRevealDialog;
-use crate::api::{CreateToken, DeleteToken, RemoveToken};
+use crate::api::{CreateToken, DeleteToken, RemoveToken, SetAllowedAddresses};
 use crate::navigation;
 
 /// What a button marked `data-token-action` opens.
@@ -20,6 +21,7 @@ pub enum TokenAction {
     Create,
     Remove,
     Delete,
+    EditAddresses,
 }
 
 impl TokenAction {
@@ -35,15 +37,21 @@ impl TokenAction {
             Self::Create => "create",
             Self::Remove => "remove",
             Self::Delete => "delete",
+            Self::EditAddresses => "edit_addresses",
         }
     }
 
     /// Only the browser reads the attribute back.
     #[cfg(feature = "hydrate")]
     fn from_code(code: &str) -> Option<Self> {
-        [Self::Create, Self::Remove, Self::Delete]
-            .into_iter()
-            .find(|action| action.code() == code)
+        [
+            Self::Create,
+            Self::Remove,
+            Self::Delete,
+            Self::EditAddresses,
+        ]
+        .into_iter()
+        .find(|action| action.code() == code)
     }
 }
 
@@ -52,10 +60,12 @@ pub fn TokenDialogs() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let remove = ServerAction::<RemoveToken>::new();
     let delete = ServerAction::<DeleteToken>::new();
+    let edit = ServerAction::<SetAllowedAddresses>::new();
     let creating = RwSignal::new(false);
     let revealed = RwSignal::new(None::<String>);
     let removing = RwSignal::new(None::<TokenTarget>);
     let deleting = RwSignal::new(None::<TokenTarget>);
+    let editing = RwSignal::new(None::<TokenTarget>);
 
     // The plaintext moves from the action's value into the reveal dialog's signal only.
     Effect::new(move |_| {
@@ -76,6 +86,11 @@ pub fn TokenDialogs() -> impl IntoView {
             navigation::refresh();
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = edit.value().get() {
+            navigation::refresh();
+        }
+    });
     // While the new token is on screen, nothing may load another page over it.
     Effect::new(move |_| navigation::keep_page(revealed.with(Option::is_some)));
 
@@ -91,6 +106,10 @@ pub fn TokenDialogs() -> impl IntoView {
         (TokenAction::Delete, target @ Some(_)) => {
             delete.value().set(None);
             deleting.set(target);
+        }
+        (TokenAction::EditAddresses, target @ Some(_)) => {
+            edit.value().set(None);
+            editing.set(target);
         }
         (_, None) => {}
     };
@@ -111,6 +130,9 @@ pub fn TokenDialogs() -> impl IntoView {
         </Show>
         <Show when=move || deleting.with(Option::is_some)>
             <DeleteTokenDialog action=delete target=deleting />
+        </Show>
+        <Show when=move || editing.with(Option::is_some)>
+            <EditAddressesDialog action=edit target=editing />
         </Show>
     }
 }

@@ -7,6 +7,10 @@ use leptos::prelude::*;
 use crate::api::CreateToken;
 use crate::model::Field;
 
+pub const ALLOWED_ADDRESSES_HELP: &str = "Optional: IPv4 or IPv6 addresses or CIDR ranges \
+     (203.0.113.7, 10.0.0.0/8, 2001:db8::/32), one per line or separated by commas. Empty: any \
+     address.";
+
 pub const EXPIRATION_HELP: &str =
     "Empty means today. The token can no longer be used once this date has passed.";
 
@@ -57,5 +61,24 @@ pub fn NameAndExpiration(action: CreateAction, latest: Signal<Option<String>>) -
             {move || latest.get().map(|day| format!(" At the latest {day}."))}
         </p>
         <FieldError action field=Field::Expiration />
+    }
+}
+
+/// "Allowed addresses" of a new token.
+#[component]
+pub fn AllowedAddresses(action: CreateAction) -> impl IntoView {
+    view! {
+        <label for="token-addresses">"Allowed addresses"</label>
+        <textarea
+            id="token-addresses"
+            name="allowed_addresses"
+            rows="3"
+            aria-describedby="token-addresses-help"
+            aria-invalid=invalid(action, Field::AllowedAddresses)
+        ></textarea>
+        <p id="token-addresses-help" class="help">
+            {ALLOWED_ADDRESSES_HELP}
+        </p>
+        <FieldError action field=Field::AllowedAddresses />
     }
 }

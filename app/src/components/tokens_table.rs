@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::confirm::TokenTarget;
-use super::icons::{DeleteIcon, RemoveIcon};
+use super::icons::{AddressIcon, DeleteIcon, RemoveIcon};
 use super::token_dialogs::TokenAction;
 use crate::model::{days_left, TokenRow, TokenStatus};
 use crate::token_query::{PageAt, SortKey, TokenQuery};
@@ -74,6 +74,7 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
     };
     let remove_label = format!("Remove token {}", row.name);
     let delete_label = format!("Delete token {}", row.name);
+    let edit_label = format!("Edit allowed addresses of token {}", row.name);
     view! {
         <tr {..TokenTarget::attributes(&row)}>
             <td>
@@ -83,6 +84,12 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
             <td>
                 <span class="token-name">{row.name.clone()}</span>
                 <code class="token-hint">{row.hint.clone()}</code>
+                {row
+                    .allowed_addresses
+                    .clone()
+                    .map(|allowed| {
+                        view! { <span class="token-allowed">{format!("Allowed from {allowed}")}</span> }
+                    })}
             </td>
             <td>{row.created_on.clone()}</td>
             <td>{row.expires_on.clone()}</td>
@@ -124,6 +131,15 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                 {(!removed)
                     .then(|| {
                         view! {
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label=edit_label.clone()
+                                title=edit_label.clone()
+                                {..TokenAction::EditAddresses.attribute()}
+                            >
+                                <AddressIcon />
+                            </button>
                             <button
                                 type="button"
                                 class="icon-button"

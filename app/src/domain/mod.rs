@@ -1,5 +1,6 @@
 //! The token core: pure rules, no I/O. Everything here is unit-tested.
 
+pub mod allowlist;
 pub mod authorization;
 pub mod device;
 pub mod expiry;
@@ -9,6 +10,7 @@ pub mod rules;
 pub mod text;
 pub mod token;
 
+pub use allowlist::Allowlist;
 pub use authorization::{parse_authorization, AuthorizationError};
 pub use policy::{LifetimePolicy, StatusDates};
 pub use rules::{Employment, Ineligible, RuleError, TokenName};

@@ -12,7 +12,10 @@ mod tokens;
 pub use audit::audit_log;
 pub use session::{login, logout, LoggedIn};
 pub use table::{eligible_users, list_tokens};
-pub use tokens::{create_token, delete_token, latest_expiration, remove_token, NewTokenForm};
+pub use tokens::{
+    create_token, delete_token, latest_expiration, remove_token, set_allowed_addresses,
+    NewTokenForm,
+};
 
 use std::fmt;
 use std::net::IpAddr;

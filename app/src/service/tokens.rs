@@ -8,7 +8,7 @@ use crate::backend::{
     AuditRecord, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
     TokenRecord,
 };
-use crate::domain::{rules, StatusDates, TokenName, TokenSecret};
+use crate::domain::{rules, Allowlist, StatusDates, TokenName, TokenSecret};
 use crate::model::{
     AuditAction, ConsoleError, CreatedToken, Field, FieldError, TokenRow, TokenStatus,
 };
@@ -40,6 +40,7 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
             .removed_at
             .map(|at| console.local_date(at).to_string()),
         removal_reason: token.removal_reason,
+        allowed_addresses: (!token.allowed.is_empty()).then(|| token.allowed.to_string()),
         expires_in_days: expires_in_days.filter(|_| status == TokenStatus::ExpiresSoon),
         status,
         last_used: token.last_used_at.map(|at| {
@@ -67,6 +68,8 @@ pub struct NewTokenForm<'a> {
     pub user: &'a str,
     pub name: &'a str,
     pub expiration: &'a str,
+    /// Addresses and ranges, one per line or separated by commas; empty: any address.
+    pub allowed_addresses: &'a str,
 }
 
 const NO_SUCH_USER: &str = "This user does not exist.";
@@ -110,7 +113,12 @@ pub async fn create_token(
     let expires_on = rules::expiration_date(form.expiration, today, latest)
         .map_err(|e| refuse(Field::Expiration, e.to_string()))
         .ok();
-    let (Some(owner), Some(name), Some(expires_on)) = (owner, name, expires_on) else {
+    let allowed = Allowlist::parse(form.allowed_addresses)
+        .map_err(|e| refuse(Field::AllowedAddresses, e.to_string()))
+        .ok();
+    let (Some(owner), Some(name), Some(expires_on), Some(allowed)) =
+        (owner, name, expires_on, allowed)
+    else {
         return Err(ConsoleError::Invalid { errors });
     };
 
@@ -129,6 +137,7 @@ pub async fn create_token(
         created_at: event.at,
         created_by: admin.person.id,
         expires_on,
+        allowed,
     };
     let id = match console
         .store
@@ -222,6 +231,37 @@ pub async fn remove_token(
     }
     tracing::info!(token_id = id, by = %admin.person.login, "API token removed");
     token.removed_at = Some(removed_at);
+    Ok(to_row(console, console.status_dates(), token))
+}
+
+/// Replaces where a live token may be used from (`text` as in the create form).
+pub async fn set_allowed_addresses(
+    console: &Console,
+    caller: &Caller,
+    id: i64,
+    text: &str,
+) -> Result<TokenRow, ConsoleError> {
+    let admin = token_admin(console, caller).await?;
+    let allowed = Allowlist::parse(text)
+        .map_err(|e| ConsoleError::invalid(Field::AllowedAddresses, e.to_string()))?;
+    let (mut token, event) = admin
+        .token_event(id, AuditAction::AllowedAddressesChanged)
+        .await?;
+    if token.removed_at.is_some() {
+        return Err(ConsoleError::Conflict {
+            message: "This token has been removed: it can no longer be used from anywhere.".into(),
+        });
+    }
+    if !console
+        .store
+        .set_allowed_addresses(id, allowed.clone(), event)
+        .await
+        .map_err(internal)?
+    {
+        return Err(token_gone());
+    }
+    tracing::info!(token_id = id, by = %admin.person.login, "API token's allowed addresses changed");
+    token.allowed = allowed;
     Ok(to_row(console, console.status_dates(), token))
 }
 

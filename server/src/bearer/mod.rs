@@ -156,6 +156,9 @@ impl BearerAuth {
             Some(hit) => hit,
             None => self.look_up_once(&hash, client, now).await?,
         };
+        if !entry.allowed.allows(client) {
+            return Err(BearerError::Unusable(domain::allowlist::REFUSED));
+        }
         self.record_use(&entry, now, client).await;
         Ok(ApiCaller(entry))
     }
@@ -273,7 +276,8 @@ impl BearerAuth {
             row.owner.name,
             usable_until,
             row.last_used_at,
-        ))
+        )
+        .allowing(row.allowed))
     }
 
     /// Writes the token's last use when [`LAST_USE_RESOLUTION`] has passed since the last one

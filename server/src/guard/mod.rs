@@ -230,6 +230,11 @@ fn declared_fields() -> &'static HashMap<&'static str, Vec<String>> {
                 user: String::new(),
                 name: String::new(),
                 expiration: String::new(),
+                allowed_addresses: String::new(),
+            }),
+            entry(api::SetAllowedAddresses {
+                id: 0,
+                allowed_addresses: String::new(),
             }),
             entry(api::LatestExpiration {}),
             entry(api::RemoveToken { id: 0 }),

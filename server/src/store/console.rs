@@ -8,7 +8,7 @@ use app::backend::{
     RemoveOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
     TokenRecordPage,
 };
-use app::domain::StatusDates;
+use app::domain::{Allowlist, StatusDates};
 use app::token_query::TokenQuery;
 
 use super::audit::insert_audit;
@@ -138,5 +138,14 @@ impl ConsoleStore for Db {
 
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>> {
         Box::pin(self.delete_token_row(id, audit))
+    }
+
+    fn set_allowed_addresses(
+        &self,
+        id: i64,
+        allowed: Allowlist,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(self.set_allowed_addresses_row(id, allowed, audit))
     }
 }

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use app::domain::Allowlist;
+
 /// How long the cache stays trusted after the change feed was last heard from. Changes made
 /// anywhere are applied within this bound even if the feed dies right after them.
 pub const TRUST_WINDOW: Duration = Duration::from_millis(750);
@@ -69,6 +71,8 @@ pub struct CachedToken {
     pub usable_until: DateTime<Utc>,
     /// Unix seconds of the last recorded use (`i64::MIN`: never).
     last_use: AtomicI64,
+    /// Where the token may be used from.
+    pub allowed: Allowlist,
 }
 
 impl CachedToken {
@@ -92,7 +96,13 @@ impl CachedToken {
             name,
             usable_until,
             last_use: AtomicI64::new(last_use.map_or(i64::MIN, |at| at.timestamp())),
+            allowed: Allowlist::default(),
         }
+    }
+
+    pub fn allowing(mut self, allowed: Allowlist) -> Self {
+        self.allowed = allowed;
+        self
     }
 
     /// Whether this call should record the token's use: true for one caller once `resolution`

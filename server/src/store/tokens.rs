@@ -10,7 +10,7 @@ use app::backend::StoreError;
 use app::backend::{
     AuditRecord, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreResult, TokenRecord,
 };
-use app::domain::{TokenHash, FLAG_DOMAIN, FLAG_LABEL};
+use app::domain::{Allowlist, TokenHash, FLAG_DOMAIN, FLAG_LABEL};
 use app::model::RemovalReason;
 
 use super::audit::insert_audit;
@@ -25,6 +25,7 @@ pub struct TokenOwnerRow {
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+    pub allowed: Allowlist,
     pub owner: PersonRecord,
 }
 
@@ -36,6 +37,7 @@ struct BearerTokenRow {
     expires_on: String,
     removed_at: Option<i64>,
     last_used_at: Option<i64>,
+    allowed_addresses: Option<String>,
     #[sqlx(flatten)]
     owner: PersonRow,
 }
@@ -48,6 +50,7 @@ impl BearerTokenRow {
             expires_on: to_date(&self.expires_on)?,
             removed_at: self.removed_at.map(to_instant).transpose()?,
             last_used_at: self.last_used_at.map(to_instant).transpose()?,
+            allowed: read_allowlist(self.allowed_addresses.as_deref())?,
             owner: self.owner.into_person()?,
         })
     }
@@ -69,7 +72,7 @@ impl Db {
     pub async fn bearer_lookup(&self, hash: &TokenHash) -> StoreResult<BearerLookup> {
         let sql = format!(
             "SELECT f.enabled AS feature_enabled, t.id AS token_id, t.name AS token_name, t.expires_on, \
-             t.removed_at, t.last_used_at, {PERSON_COLUMNS} \
+             t.removed_at, t.last_used_at, t.allowed_addresses, {PERSON_COLUMNS} \
              FROM (SELECT COALESCE(MAX(enabled), 0) AS enabled FROM feature_flags WHERE domain = $2 AND label = $3) f \
              LEFT JOIN api_tokens t ON t.token_hash = $1 \
              LEFT JOIN people p ON p.id = t.owner_id"
@@ -121,11 +124,23 @@ impl Db {
     }
 }
 
+/// NULL for "any address".
+fn stored_allowlist(allowed: &Allowlist) -> Option<String> {
+    (!allowed.is_empty()).then(|| allowed.to_string())
+}
+
+pub(super) fn read_allowlist(stored: Option<&str>) -> StoreResult<Allowlist> {
+    stored.map_or(Ok(Allowlist::default()), |text| {
+        Allowlist::parse(text)
+            .map_err(|e| StoreError::Corrupt(format!("allowed addresses {text:?}: {e}")))
+    })
+}
+
 /// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator.
 pub(super) const TOKEN_COLUMNS: &str =
     "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
      t.created_at, c.login AS created_by, t.expires_on, t.removed_at, t.removal_reason, \
-     t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
+     t.allowed_addresses, t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
 const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
      JOIN people c ON c.id = t.created_by";
 
@@ -142,6 +157,7 @@ struct TokenRecordRow {
     expires_on: String,
     removed_at: Option<i64>,
     removal_reason: Option<String>,
+    allowed_addresses: Option<String>,
     last_used_at: Option<i64>,
     last_used_from: Option<String>,
     #[sqlx(flatten)]
@@ -167,6 +183,7 @@ pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
                     .ok_or_else(|| StoreError::Corrupt(format!("unknown removal reason {code:?}")))
             })
             .transpose()?,
+        allowed: read_allowlist(row.allowed_addresses.as_deref())?,
         owner_employment: row.owner_employment.into_employment()?,
         last_used_at: row.last_used_at.map(to_instant).transpose()?,
         last_used_from: row.last_used_from,
@@ -192,8 +209,8 @@ impl Db {
     ) -> StoreResult<InsertOutcome> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
         let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on, \
+             allowed_addresses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(token.owner_id)
         .bind(token.name.as_str().to_owned())
@@ -202,6 +219,7 @@ impl Db {
         .bind(token.created_at.timestamp())
         .bind(token.created_by)
         .bind(token.expires_on.to_string())
+        .bind(stored_allowlist(&token.allowed))
         .fetch_one(&mut *tx)
         .await;
         let id = match inserted {
@@ -286,6 +304,31 @@ impl Db {
         self.commit_stop(tx, Invalidation::Token(hash.as_str().to_owned()), &audit)
             .await?;
         Ok(Some(id))
+    }
+
+    /// Replaces the token's allowed addresses (every instance forgets what it knew of the
+    /// token at once), with its audit event.
+    pub(super) async fn set_allowed_addresses_row(
+        &self,
+        id: i64,
+        allowed: Allowlist,
+        audit: AuditRecord,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
+        let changed: Option<String> = sqlx::query_scalar(
+            "UPDATE api_tokens SET allowed_addresses = $1 WHERE id = $2 RETURNING token_hash",
+        )
+        .bind(stored_allowlist(&allowed))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some(hash) = changed else {
+            return Ok(false);
+        };
+        self.commit_stop(tx, Invalidation::Token(hash), &audit)
+            .await?;
+        Ok(true)
     }
 
     /// Deletes the token's row (it stops at once, on every instance), with its audit event.

@@ -89,6 +89,7 @@ impl State {
             expires_on: token.new.expires_on,
             removed_at: token.removed_at,
             removal_reason: None,
+            allowed: token.new.allowed.clone(),
             owner_employment: owner.employment,
             last_used_at: None,
             last_used_from: None,
@@ -272,6 +273,22 @@ impl ConsoleStore for FakeStore {
             token.removed_at = Some(audit.at);
             state.audit.push(audit);
             RemoveOutcome::Removed
+        })
+    }
+
+    fn set_allowed_addresses(
+        &self,
+        id: i64,
+        allowed: crate::domain::Allowlist,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<bool>> {
+        self.answer(move |state| {
+            let Some(token) = state.tokens.iter_mut().find(|t| t.id == id) else {
+                return false;
+            };
+            token.new.allowed = allowed;
+            state.audit.push(audit);
+            true
         })
     }
 

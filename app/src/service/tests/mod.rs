@@ -126,6 +126,7 @@ impl World {
             created_at: self.console.now(),
             created_by: 1,
             expires_on: day("2027-01-01"),
+            allowed: Default::default(),
         });
     }
 
@@ -166,6 +167,7 @@ fn form<'a>(user_id: &'a str, user: &'a str, name: &'a str) -> NewTokenForm<'a> 
         user,
         name,
         expiration: "2026-12-31",
+        allowed_addresses: "",
     }
 }
 

@@ -62,13 +62,22 @@ async fn every_field_is_judged_at_once() {
         user: "",
         name: "   ",
         expiration: "2020-01-01",
+        allowed_addresses: "10.0.0.0/8, 0.0.0.0/0",
     };
     let refused = service::create_token(&world.console, &admin, bad).await;
     let Err(ConsoleError::Invalid { errors }) = refused else {
         panic!("expected field errors, got {refused:?}");
     };
     let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, [Field::User, Field::Name, Field::Expiration]);
+    assert_eq!(
+        fields,
+        [
+            Field::User,
+            Field::Name,
+            Field::Expiration,
+            Field::AllowedAddresses
+        ]
+    );
 }
 
 #[tokio::test]
