@@ -2,6 +2,7 @@
 
 use crate::support;
 
+use serde_json::Value;
 use support::TestDb;
 
 fn stderr(out: &std::process::Output) -> String {
@@ -75,7 +76,36 @@ async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
     let admin = server.login(("admin", password.as_str())).await;
     let logins: Vec<String> = server.eligible_logins(&admin).await;
     assert_eq!(logins, ["svc-billing", "svc-crm-sync"]);
-    assert!(server.tokens(&admin).await.is_empty());
+
+    // A token in every state the console shows; none of their secrets is ever printed.
+    let tokens = server.tokens(&admin).await;
+    let shown = |status: &str, reason: &Value| {
+        tokens
+            .iter()
+            .filter(|t| t["status"] == status && t["removal_reason"] == *reason)
+            .count()
+    };
+    for status in ["Active", "ExpiresSoon", "Expired", "UserInactive"] {
+        assert_eq!(
+            shown(status, &Value::Null),
+            if status == "Active" { 2 } else { 1 },
+            "{status}"
+        );
+    }
+    assert_eq!(
+        shown("Removed", &Value::Null),
+        1,
+        "removed by an administrator"
+    );
+    assert_eq!(
+        shown("Removed", &Value::from("Holder")),
+        1,
+        "revoked by its holder"
+    );
+    assert!(tokens.iter().any(|t| t["allowed_addresses"].is_string()));
+    assert!(!first.contains("jet_"), "{first}");
+    let (_, page) = server.call(&admin, "audit_log", &[("page", "1")]).await;
+    assert!(page["total"].as_u64().unwrap_or_default() >= 9, "{page}");
     for person in ["svc-legacy-export", "jdupont"] {
         let out = db.cli(&format!("user add --login {person} --name Dup"), None);
         assert!(!out.status.success(), "{person} should have been seeded");

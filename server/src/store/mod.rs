@@ -6,6 +6,7 @@ mod audit;
 mod bench_data;
 mod changes;
 mod console;
+mod demo_tokens;
 mod failures;
 mod operator;
 mod people;

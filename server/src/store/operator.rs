@@ -11,7 +11,7 @@ use super::{db_error, flag, is_unique_violation, Db};
 
 /// Where the audit log says operator commands come from.
 pub(crate) const CLI_CLIENT: &str = "local (CLI)";
-const DEMO_ACTOR: &str = "demo data";
+pub(super) const DEMO_ACTOR: &str = "demo data";
 
 /// A person's situation as the audit log words it.
 fn describe(employment: &Employment) -> String {
@@ -26,7 +26,7 @@ fn describe(employment: &Employment) -> String {
     format!("{kind}, employed from {} ({until})", employment.start)
 }
 
-fn operator_audit(
+pub(super) fn operator_audit(
     now: DateTime<Utc>,
     action: AuditAction,
     actor: &str,
@@ -252,7 +252,8 @@ impl Db {
     }
 
     /// Seeds an empty database: an administrator, three technical users in different
-    /// situations, a person who is not technical, and the feature flag enabled.
+    /// situations, a person who is not technical, the feature flag enabled, and a token in
+    /// each state (see `demo_tokens`).
     pub async fn seed_demo(
         &self,
         admin_password_hash: String,
@@ -319,6 +320,7 @@ impl Db {
         }
         self.set_flag(FLAG_DOMAIN, FLAG_LABEL, true, now, DEMO_ACTOR)
             .await?;
+        self.seed_demo_tokens(today, now).await?;
         Ok(DemoOutcome::Seeded {
             admin_login: "admin".into(),
         })
