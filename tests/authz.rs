@@ -12,7 +12,7 @@ use serde_json::Value;
 use support::{TestDb, TestServer, ADMIN, NO_RIGHT};
 
 /// The server functions that need a session with right 090201.
-const GATED: [&str; 9] = [
+const GATED: [&str; 10] = [
     "current_admin",
     "list_tokens",
     "eligible_users",
@@ -21,11 +21,12 @@ const GATED: [&str; 9] = [
     "remove_token",
     "delete_token",
     "set_allowed_addresses",
+    "rotate_token",
     "audit_log",
 ];
 
 /// Every server function.
-const ALL: [&str; 11] = [
+const ALL: [&str; 12] = [
     "current_admin",
     "list_tokens",
     "eligible_users",
@@ -34,6 +35,7 @@ const ALL: [&str; 11] = [
     "remove_token",
     "delete_token",
     "set_allowed_addresses",
+    "rotate_token",
     "audit_log",
     "logout",
     "login",
@@ -98,6 +100,7 @@ impl Fixture {
                 ("expiration", String::new()),
             ],
             "remove_token" | "delete_token" => vec![("id", self.target.clone())],
+            "rotate_token" => vec![("id", self.target.clone()), ("overlap", "0".into())],
             "set_allowed_addresses" => vec![
                 ("id", self.target.clone()),
                 ("allowed_addresses", "10.0.0.0/8".into()),
@@ -234,7 +237,7 @@ async fn with_the_flag_off_only_the_session_and_audit_functions_answer() {
     let tokens = f.server.tokens(&f.admin).await;
     f.db.cli_ok("flag disable Technique 'Jetons Api'", None);
     let total = f.audit_total().await;
-    let expected: [(&str, u16, &str); 9] = [
+    let expected: [(&str, u16, &str); 10] = [
         ("current_admin", 200, ""),
         ("list_tokens", 403, "feature_disabled"),
         ("eligible_users", 403, "feature_disabled"),
@@ -243,6 +246,7 @@ async fn with_the_flag_off_only_the_session_and_audit_functions_answer() {
         ("remove_token", 403, "feature_disabled"),
         ("delete_token", 403, "feature_disabled"),
         ("set_allowed_addresses", 403, "feature_disabled"),
+        ("rotate_token", 403, "feature_disabled"),
         ("audit_log", 200, ""),
     ];
     for (name, status, error) in expected {

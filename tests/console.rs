@@ -7,7 +7,7 @@ use reqwest::header::{LOCATION, ORIGIN};
 use reqwest::StatusCode;
 use support::{TestDb, ADMIN, NO_RIGHT};
 
-const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 7] = [
+const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 8] = [
     ("list_tokens", &[]),
     ("eligible_users", &[]),
     ("latest_expiration", &[]),
@@ -17,6 +17,7 @@ const TOKEN_FUNCTIONS: [(&str, &[(&str, &str)]); 7] = [
     ),
     ("remove_token", &[("id", "1")]),
     ("delete_token", &[("id", "1")]),
+    ("rotate_token", &[("id", "1"), ("overlap", "0")]),
     (
         "set_allowed_addresses",
         &[("id", "1"), ("allowed_addresses", "10.0.0.0/8")],

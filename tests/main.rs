@@ -32,6 +32,7 @@ mod postgres;
 mod proxy;
 mod public_origin;
 mod revoke;
+mod rotate;
 mod session;
 mod session_hardening;
 mod token_cache;

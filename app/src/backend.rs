@@ -129,6 +129,15 @@ pub enum InsertOutcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotateOutcome {
+    /// The replacement's id.
+    Rotated(i64),
+    NotFound,
+    AlreadyRemoved,
+    NameTaken,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RemoveOutcome {
     Removed,
     AlreadyRemoved,
@@ -238,6 +247,16 @@ pub trait ConsoleStore: Send + Sync + 'static {
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>>;
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>>;
+    /// The live token `old_id` stops at `old_stops_at` (marked removed, replaced by rotation)
+    /// and `new` takes its place.
+    fn rotate_token(
+        &self,
+        old_id: i64,
+        by: i64,
+        old_stops_at: DateTime<Utc>,
+        new: NewToken,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<RotateOutcome>>;
     /// `false` when the token is gone.
     fn set_allowed_addresses(
         &self,

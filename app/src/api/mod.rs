@@ -101,6 +101,23 @@ pub async fn set_allowed_addresses(
     )
 }
 
+/// `expiration` empty: today plus the old token's lifetime; `overlap`: how long the old token
+/// keeps working ("0", "1h", "24h", "7d"; empty: immediately).
+#[server(endpoint = "rotate_token")]
+pub async fn rotate_token(
+    id: i64,
+    #[server(default)] expiration: String,
+    #[server(default)] overlap: String,
+) -> Result<CreatedToken, ConsoleError> {
+    let form = crate::service::RotateForm {
+        id,
+        expiration: &expiration,
+        overlap: &overlap,
+    };
+    let (console, caller) = edge::request()?;
+    edge::respond(crate::service::rotate_token(&console, &caller, form).await)
+}
+
 #[server(endpoint = "delete_token")]
 pub async fn delete_token(id: i64) -> Result<(), ConsoleError> {
     let (console, caller) = edge::request()?;

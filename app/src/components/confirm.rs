@@ -15,6 +15,8 @@ pub struct TokenTarget {
     pub user_name: String,
     /// As the table shows them ("10.0.0.0/8, 2001:db8::1"); empty: any address.
     pub allowed_addresses: String,
+    /// The rotate dialog's default expiration date (empty for a removed token).
+    pub rotation_expires: String,
 }
 
 impl TokenTarget {
@@ -22,6 +24,7 @@ impl TokenTarget {
     const NAME: &'static str = "data-token-name";
     const USER_NAME: &'static str = "data-user-name";
     const ALLOWED: &'static str = "data-allowed-addresses";
+    const ROTATION_EXPIRES: &'static str = "data-rotation-expires";
 
     /// The attributes of a table row that name its token for the dialogs.
     pub fn attributes(row: &TokenRow) -> impl leptos::attr::Attribute {
@@ -32,6 +35,10 @@ impl TokenTarget {
             custom_attribute(
                 Self::ALLOWED,
                 row.allowed_addresses.clone().unwrap_or_default(),
+            ),
+            custom_attribute(
+                Self::ROTATION_EXPIRES,
+                row.rotation_expires.clone().unwrap_or_default(),
             ),
         )
     }
@@ -45,6 +52,9 @@ impl TokenTarget {
             name: row.get_attribute(Self::NAME)?,
             user_name: row.get_attribute(Self::USER_NAME)?,
             allowed_addresses: row.get_attribute(Self::ALLOWED).unwrap_or_default(),
+            rotation_expires: row
+                .get_attribute(Self::ROTATION_EXPIRES)
+                .unwrap_or_default(),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod modal;
 pub mod new_token;
 pub mod not_found;
 pub mod remove_token;
+pub mod rotate_token;
 pub mod shell;
 pub mod token_dialogs;
 pub mod token_fields;

@@ -11,8 +11,9 @@ use super::create_token::CreateTokenDialog;
 use super::delete_token::DeleteTokenDialog;
 use super::edit_addresses::EditAddressesDialog;
 use super::remove_token::RemoveTokenDialog;
+use super::rotate_token::RotateTokenDialog;
 use super::token_reveal::TokenRevealDialog;
-use crate::api::{CreateToken, DeleteToken, RemoveToken, SetAllowedAddresses};
+use crate::api::{CreateToken, DeleteToken, RemoveToken, RotateToken, SetAllowedAddresses};
 use crate::navigation;
 
 /// What a button marked `data-token-action` opens.
@@ -22,6 +23,7 @@ pub enum TokenAction {
     Remove,
     Delete,
     EditAddresses,
+    Rotate,
 }
 
 impl TokenAction {
@@ -38,6 +40,7 @@ impl TokenAction {
             Self::Remove => "remove",
             Self::Delete => "delete",
             Self::EditAddresses => "edit_addresses",
+            Self::Rotate => "rotate",
         }
     }
 
@@ -49,6 +52,7 @@ impl TokenAction {
             Self::Remove,
             Self::Delete,
             Self::EditAddresses,
+            Self::Rotate,
         ]
         .into_iter()
         .find(|action| action.code() == code)
@@ -61,11 +65,13 @@ pub fn TokenDialogs() -> impl IntoView {
     let remove = ServerAction::<RemoveToken>::new();
     let delete = ServerAction::<DeleteToken>::new();
     let edit = ServerAction::<SetAllowedAddresses>::new();
+    let rotate = ServerAction::<RotateToken>::new();
     let creating = RwSignal::new(false);
     let revealed = RwSignal::new(None::<String>);
     let removing = RwSignal::new(None::<TokenTarget>);
     let deleting = RwSignal::new(None::<TokenTarget>);
     let editing = RwSignal::new(None::<TokenTarget>);
+    let rotating = RwSignal::new(None::<TokenTarget>);
 
     // The plaintext moves from the action's value into the reveal dialog's signal only.
     Effect::new(move |_| {
@@ -73,6 +79,14 @@ pub fn TokenDialogs() -> impl IntoView {
             create.value().set(None);
             creating.set(false);
             revealed.set(Some(created.token));
+            navigation::refresh();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(rotated)) = rotate.value().get() {
+            rotate.value().set(None);
+            rotating.set(None);
+            revealed.set(Some(rotated.token));
             navigation::refresh();
         }
     });
@@ -111,6 +125,10 @@ pub fn TokenDialogs() -> impl IntoView {
             edit.value().set(None);
             editing.set(target);
         }
+        (TokenAction::Rotate, target @ Some(_)) => {
+            rotate.value().set(None);
+            rotating.set(target);
+        }
         (_, None) => {}
     };
     #[cfg(feature = "hydrate")]
@@ -130,6 +148,9 @@ pub fn TokenDialogs() -> impl IntoView {
         </Show>
         <Show when=move || deleting.with(Option::is_some)>
             <DeleteTokenDialog action=delete target=deleting />
+        </Show>
+        <Show when=move || rotating.with(Option::is_some)>
+            <RotateTokenDialog action=rotate target=rotating />
         </Show>
         <Show when=move || editing.with(Option::is_some)>
             <EditAddressesDialog action=edit target=editing />

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::confirm::TokenTarget;
-use super::icons::{AddressIcon, DeleteIcon, RemoveIcon};
+use super::icons::{AddressIcon, DeleteIcon, RemoveIcon, RotateIcon};
 use super::token_dialogs::TokenAction;
 use crate::model::{days_left, TokenRow, TokenStatus};
 use crate::token_query::{PageAt, SortKey, TokenQuery};
@@ -75,6 +75,7 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
     let remove_label = format!("Remove token {}", row.name);
     let delete_label = format!("Delete token {}", row.name);
     let edit_label = format!("Edit allowed addresses of token {}", row.name);
+    let rotate_label = format!("Rotate token {}", row.name);
     view! {
         <tr {..TokenTarget::attributes(&row)}>
             <td>
@@ -131,6 +132,15 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                 {(!removed)
                     .then(|| {
                         view! {
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label=rotate_label.clone()
+                                title=rotate_label.clone()
+                                {..TokenAction::Rotate.attribute()}
+                            >
+                                <RotateIcon />
+                            </button>
                             <button
                                 type="button"
                                 class="icon-button"

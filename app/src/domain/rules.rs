@@ -151,6 +151,8 @@ impl Employment {
 #[error("{}", self.message())]
 pub enum Unusable {
     Removed,
+    /// Replaced by rotation, and past its overlap.
+    Rotated,
     Expired,
     OwnerIneligible,
 }
@@ -160,6 +162,7 @@ impl Unusable {
     pub fn message(self) -> &'static str {
         match self {
             Self::Removed => "The token has been removed.",
+            Self::Rotated => "The token has been rotated; use its replacement.",
             Self::Expired => "The token has expired.",
             Self::OwnerIneligible => {
                 "The token's user is no longer a technical user working in the company."

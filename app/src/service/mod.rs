@@ -3,6 +3,7 @@
 //! 090201, feature flag), then the domain, then the store.
 
 mod audit;
+mod rotate;
 mod session;
 mod table;
 #[cfg(test)]
@@ -10,6 +11,7 @@ mod tests;
 mod tokens;
 
 pub use audit::audit_log;
+pub use rotate::{rotate_token, RotateForm};
 pub use session::{login, logout, LoggedIn};
 pub use table::{eligible_users, list_tokens};
 pub use tokens::{

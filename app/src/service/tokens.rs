@@ -15,6 +15,10 @@ use crate::model::{
 
 pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) -> TokenRow {
     let expires_in_days = dates.expires_soon(token.expires_on);
+    let rotation_expires = token
+        .removed_at
+        .is_none()
+        .then(|| rotation_expires(console, dates, &token).to_string());
     let status = match rules::check_usable(
         token.removed_at.is_some(),
         token.expires_on,
@@ -23,7 +27,7 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
     ) {
         Ok(()) if expires_in_days.is_some() => TokenStatus::ExpiresSoon,
         Ok(()) => TokenStatus::Active,
-        Err(rules::Unusable::Removed) => TokenStatus::Removed,
+        Err(rules::Unusable::Removed | rules::Unusable::Rotated) => TokenStatus::Removed,
         Err(rules::Unusable::Expired) => TokenStatus::Expired,
         Err(rules::Unusable::OwnerIneligible) => TokenStatus::UserInactive,
     };
@@ -39,6 +43,7 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
         removed_on: token
             .removed_at
             .map(|at| console.local_date(at).to_string()),
+        rotation_expires,
         removal_reason: token.removal_reason,
         allowed_addresses: (!token.allowed.is_empty()).then(|| token.allowed.to_string()),
         expires_in_days: expires_in_days.filter(|_| status == TokenStatus::ExpiresSoon),
@@ -49,6 +54,25 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
                 .to_string()
         }),
         last_used_from: token.last_used_from,
+    }
+}
+
+/// A rotated token's replacement lives as long as it did (expiration date minus creation
+/// date) from today, within the lifetime policy.
+pub(super) fn rotation_expires(
+    console: &Console,
+    dates: StatusDates,
+    token: &TokenRecord,
+) -> chrono::NaiveDate {
+    let lifetime = token.expires_on - console.local_date(token.created_at);
+    let expires = dates
+        .today
+        .checked_add_signed(lifetime)
+        .unwrap_or(dates.today)
+        .max(dates.today);
+    match console.policy.latest_expiration(dates.today) {
+        Some(latest) => expires.min(latest),
+        None => expires,
     }
 }
 
@@ -182,7 +206,7 @@ pub async fn latest_expiration(
         .map(|day| day.to_string()))
 }
 
-fn token_gone() -> ConsoleError {
+pub(super) fn token_gone() -> ConsoleError {
     ConsoleError::NotFound {
         message: "This token does not exist (it may have been deleted).".into(),
     }

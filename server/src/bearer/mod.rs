@@ -19,7 +19,7 @@ use app::api::ClientAddr;
 use app::backend::{Clock, Throttle};
 use app::domain::{self, rules, AuthorizationError, TokenHash, TokenSecret};
 use app::failure_counts::{FailureCounts, Scope, BEARER_FAILURES_PER_MINUTE};
-use app::model::DATABASE_RETRY_SECONDS;
+use app::model::{RemovalReason, DATABASE_RETRY_SECONDS};
 use app::throttle::address_key;
 
 use crate::metrics;
@@ -257,16 +257,22 @@ impl BearerAuth {
             .token
             .ok_or(BearerError::InvalidToken("The token is not valid."))?;
         let today = rules::today(now, self.zone);
-        rules::check_usable(
-            row.removed_at.is_some(),
-            row.expires_on,
-            &row.owner.employment,
-            today,
-        )
-        .map_err(|reason| BearerError::Unusable(reason.message()))?;
+        // A rotated token works until the end of its overlap.
+        if row.removed_at.is_some_and(|at| at <= now) {
+            let reason = match row.removal_reason {
+                Some(RemovalReason::Rotated) => rules::Unusable::Rotated,
+                _ => rules::Unusable::Removed,
+            };
+            return Err(BearerError::Unusable(reason.message()));
+        }
+        rules::check_usable(false, row.expires_on, &row.owner.employment, today)
+            .map_err(|reason| BearerError::Unusable(reason.message()))?;
         let usable_until =
             domain::expiry::usable_until(row.expires_on, &row.owner.employment, today, self.zone)
                 .ok_or(BearerError::Unusable(rules::Unusable::Expired.message()))?;
+        let usable_until = row
+            .removed_at
+            .map_or(usable_until, |at| at.min(usable_until));
         Ok(CachedToken::new(
             row.token_id,
             row.token_name,

@@ -232,6 +232,11 @@ fn declared_fields() -> &'static HashMap<&'static str, Vec<String>> {
                 expiration: String::new(),
                 allowed_addresses: String::new(),
             }),
+            entry(api::RotateToken {
+                id: 0,
+                expiration: String::new(),
+                overlap: String::new(),
+            }),
             entry(api::SetAllowedAddresses {
                 id: 0,
                 allowed_addresses: String::new(),

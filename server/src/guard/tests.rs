@@ -52,7 +52,7 @@ fn otherwise_fetch_metadata_must_say_same_origin() {
 #[test]
 fn every_server_function_declares_its_fields() {
     let fields = declared_fields();
-    assert_eq!(fields.len(), 11);
+    assert_eq!(fields.len(), 12);
     assert_eq!(
         fields.get("/api/create_token").map(Vec::len),
         Some(5),

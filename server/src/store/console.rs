@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use app::backend::{
     AuditRecord, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord,
-    RemoveOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
-    TokenRecordPage,
+    RemoveOutcome, RotateOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit,
+    TokenRecord, TokenRecordPage,
 };
 use app::domain::{Allowlist, StatusDates};
 use app::token_query::TokenQuery;
@@ -138,6 +138,17 @@ impl ConsoleStore for Db {
 
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>> {
         Box::pin(self.delete_token_row(id, audit))
+    }
+
+    fn rotate_token(
+        &self,
+        old_id: i64,
+        by: i64,
+        old_stops_at: DateTime<Utc>,
+        new: NewToken,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<RotateOutcome>> {
+        Box::pin(self.rotate_token_rows(old_id, by, old_stops_at, new, audit))
     }
 
     fn set_allowed_addresses(

@@ -18,6 +18,7 @@ mod sessions;
 #[cfg(test)]
 mod test_databases;
 mod token_cache;
+mod token_changes;
 mod token_page;
 mod tokens;
 

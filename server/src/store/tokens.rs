@@ -25,6 +25,7 @@ pub struct TokenOwnerRow {
     pub expires_on: NaiveDate,
     pub removed_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+    pub removal_reason: Option<RemovalReason>,
     pub allowed: Allowlist,
     pub owner: PersonRecord,
 }
@@ -37,6 +38,7 @@ struct BearerTokenRow {
     expires_on: String,
     removed_at: Option<i64>,
     last_used_at: Option<i64>,
+    removal_reason: Option<String>,
     allowed_addresses: Option<String>,
     #[sqlx(flatten)]
     owner: PersonRow,
@@ -50,6 +52,11 @@ impl BearerTokenRow {
             expires_on: to_date(&self.expires_on)?,
             removed_at: self.removed_at.map(to_instant).transpose()?,
             last_used_at: self.last_used_at.map(to_instant).transpose()?,
+            removal_reason: self
+                .removal_reason
+                .as_deref()
+                .map(read_reason)
+                .transpose()?,
             allowed: read_allowlist(self.allowed_addresses.as_deref())?,
             owner: self.owner.into_person()?,
         })
@@ -72,7 +79,7 @@ impl Db {
     pub async fn bearer_lookup(&self, hash: &TokenHash) -> StoreResult<BearerLookup> {
         let sql = format!(
             "SELECT f.enabled AS feature_enabled, t.id AS token_id, t.name AS token_name, t.expires_on, \
-             t.removed_at, t.last_used_at, t.allowed_addresses, {PERSON_COLUMNS} \
+             t.removed_at, t.last_used_at, t.removal_reason, t.allowed_addresses, {PERSON_COLUMNS} \
              FROM (SELECT COALESCE(MAX(enabled), 0) AS enabled FROM feature_flags WHERE domain = $2 AND label = $3) f \
              LEFT JOIN api_tokens t ON t.token_hash = $1 \
              LEFT JOIN people p ON p.id = t.owner_id"
@@ -124,8 +131,13 @@ impl Db {
     }
 }
 
+fn read_reason(code: &str) -> StoreResult<RemovalReason> {
+    RemovalReason::from_code(code)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown removal reason {code:?}")))
+}
+
 /// NULL for "any address".
-fn stored_allowlist(allowed: &Allowlist) -> Option<String> {
+pub(super) fn stored_allowlist(allowed: &Allowlist) -> Option<String> {
     (!allowed.is_empty()).then(|| allowed.to_string())
 }
 
@@ -176,13 +188,7 @@ pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
         created_by: row.created_by,
         expires_on: to_date(&row.expires_on)?,
         removed_at: row.removed_at.map(to_instant).transpose()?,
-        removal_reason: row
-            .removal_reason
-            .map(|code| {
-                RemovalReason::from_code(&code)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown removal reason {code:?}")))
-            })
-            .transpose()?,
+        removal_reason: row.removal_reason.as_deref().map(read_reason).transpose()?,
         allowed: read_allowlist(row.allowed_addresses.as_deref())?,
         owner_employment: row.owner_employment.into_employment()?,
         last_used_at: row.last_used_at.map(to_instant).transpose()?,
@@ -208,20 +214,7 @@ impl Db {
         audit: AuditRecord,
     ) -> StoreResult<InsertOutcome> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
-        let inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on, \
-             allowed_addresses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(token.owner_id)
-        .bind(token.name.as_str().to_owned())
-        .bind(token.hash.as_str().to_owned())
-        .bind(token.hint)
-        .bind(token.created_at.timestamp())
-        .bind(token.created_by)
-        .bind(token.expires_on.to_string())
-        .bind(stored_allowlist(&token.allowed))
-        .fetch_one(&mut *tx)
-        .await;
+        let inserted = insert_new(&mut tx, &token).await;
         let id = match inserted {
             Ok(id) => id,
             Err(e) if is_unique_violation(&e) => return Ok(InsertOutcome::NameTaken),
@@ -267,70 +260,6 @@ impl Db {
         })
     }
 
-    /// Revokes the live token with this hash for whoever holds it (it stops at once, on every
-    /// instance), with its audit event, made from the token's owner login and name. `None`
-    /// when no live token has this hash.
-    pub async fn revoke_by_holder(
-        &self,
-        hash: &TokenHash,
-        audit: impl FnOnce(&str, &str) -> AuditRecord,
-    ) -> StoreResult<Option<i64>> {
-        let mut tx = self.write_transaction().await.map_err(db_error)?;
-        let found: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT t.id, p.login, t.name FROM api_tokens t JOIN people p ON p.id = t.owner_id \
-             WHERE t.token_hash = $1 AND t.removed_at IS NULL",
-        )
-        .bind(hash.as_str().to_owned())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let Some((id, owner_login, name)) = found else {
-            return Ok(None);
-        };
-        let audit = audit(&owner_login, &name);
-        let updated = sqlx::query(
-            "UPDATE api_tokens SET removed_at = $1, removal_reason = $2 \
-             WHERE id = $3 AND removed_at IS NULL",
-        )
-        .bind(audit.at.timestamp())
-        .bind(RemovalReason::Holder.code())
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if updated.rows_affected() == 0 {
-            return Ok(None);
-        }
-        self.commit_stop(tx, Invalidation::Token(hash.as_str().to_owned()), &audit)
-            .await?;
-        Ok(Some(id))
-    }
-
-    /// Replaces the token's allowed addresses (every instance forgets what it knew of the
-    /// token at once), with its audit event.
-    pub(super) async fn set_allowed_addresses_row(
-        &self,
-        id: i64,
-        allowed: Allowlist,
-        audit: AuditRecord,
-    ) -> StoreResult<bool> {
-        let mut tx = self.write_transaction().await.map_err(db_error)?;
-        let changed: Option<String> = sqlx::query_scalar(
-            "UPDATE api_tokens SET allowed_addresses = $1 WHERE id = $2 RETURNING token_hash",
-        )
-        .bind(stored_allowlist(&allowed))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let Some(hash) = changed else {
-            return Ok(false);
-        };
-        self.commit_stop(tx, Invalidation::Token(hash), &audit)
-            .await?;
-        Ok(true)
-    }
-
     /// Deletes the token's row (it stops at once, on every instance), with its audit event.
     pub(super) async fn delete_token_row(&self, id: i64, audit: AuditRecord) -> StoreResult<bool> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
@@ -350,7 +279,7 @@ impl Db {
 
     /// Ends a write that stopped a token: the stop goes to every instance, the audit event
     /// into the same transaction, and once committed this instance's cache forgets the token.
-    async fn commit_stop(
+    pub(super) async fn commit_stop(
         &self,
         mut tx: sqlx::Transaction<'static, sqlx::Any>,
         stopped: Invalidation,
@@ -363,4 +292,25 @@ impl Db {
         self.applied(&stopped);
         Ok(())
     }
+}
+
+/// The insert of a new token, in `tx`.
+pub(super) async fn insert_new(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    token: &NewToken,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on, \
+         allowed_addresses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(token.owner_id)
+    .bind(token.name.as_str().to_owned())
+    .bind(token.hash.as_str().to_owned())
+    .bind(token.hint.clone())
+    .bind(token.created_at.timestamp())
+    .bind(token.created_by)
+    .bind(token.expires_on.to_string())
+    .bind(stored_allowlist(&token.allowed))
+    .fetch_one(&mut **tx)
+    .await
 }

@@ -276,6 +276,29 @@ impl ConsoleStore for FakeStore {
         })
     }
 
+    fn rotate_token(
+        &self,
+        old_id: i64,
+        _: i64,
+        old_stops_at: chrono::DateTime<chrono::Utc>,
+        new: NewToken,
+        audit: AuditRecord,
+    ) -> BoxFuture<'_, StoreResult<crate::backend::RotateOutcome>> {
+        use crate::backend::RotateOutcome;
+        self.answer(move |state| {
+            let Some(old) = state.tokens.iter_mut().find(|t| t.id == old_id) else {
+                return RotateOutcome::NotFound;
+            };
+            if old.removed_at.is_some() {
+                return RotateOutcome::AlreadyRemoved;
+            }
+            old.removed_at = Some(old_stops_at);
+            let id = state.push_token(new);
+            state.audit.push(audit);
+            RotateOutcome::Rotated(id)
+        })
+    }
+
     fn set_allowed_addresses(
         &self,
         id: i64,

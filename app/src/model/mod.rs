@@ -3,6 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::product::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
+
+mod audit;
+mod lifecycle;
+mod wire;
+
+pub use audit::{AuditAction, AuditEntry, AuditPage};
+pub use lifecycle::{token_target, RemovalReason, RotationOverlap};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
@@ -13,7 +20,9 @@ pub struct AdminInfo {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "hydrate", derive(Default))]
 pub enum TokenStatus {
+    #[cfg_attr(feature = "hydrate", default)]
     Active,
     /// Active, and its expiration date is within the warning days (`JETONS_EXPIRY_WARNING_DAYS`).
     ExpiresSoon,
@@ -35,6 +44,16 @@ impl TokenStatus {
     }
 }
 
+/// The browser never shows a row from a server function's answer (the table is the server's
+/// HTML, shown again after each change), so its bundle skips decoding them.
+#[cfg(feature = "hydrate")]
+impl<'de> Deserialize<'de> for TokenRow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(Self::default())
+    }
+}
+
 /// "today", "in 1 day", "in 3 days": when a token that expires soon stops.
 pub fn days_left(days: u32) -> String {
     match days {
@@ -45,7 +64,9 @@ pub fn days_left(days: u32) -> String {
 }
 
 /// One row of the tokens table. Carries the token's hint, never the token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(feature = "hydrate"), derive(Deserialize))]
+#[cfg_attr(feature = "hydrate", derive(Default))]
 pub struct TokenRow {
     pub id: i64,
     pub user_login: String,
@@ -59,6 +80,9 @@ pub struct TokenRow {
     /// The addresses and ranges the token may be used from ("10.0.0.0/8, 2001:db8::1");
     /// `None`: any address.
     pub allowed_addresses: Option<String>,
+    /// For a live token: the "Rotate the token" dialog's default expiration date (today plus
+    /// the token's lifetime, within the lifetime policy).
+    pub rotation_expires: Option<String>,
     /// Set when the token was removed otherwise than by an administrator's Remove.
     pub removal_reason: Option<RemovalReason>,
     pub status: TokenStatus,
@@ -102,6 +126,8 @@ pub enum Field {
     Name,
     Expiration,
     AllowedAddresses,
+    /// How long a rotated token keeps working.
+    Overlap,
 }
 
 /// What is wrong with one field of a form.
@@ -119,7 +145,7 @@ pub const DATABASE_RETRY_SECONDS: u64 = 5;
 pub const PASSWORD_CHECK_WAIT_SECONDS: u64 = 2;
 
 /// Every error a server function can answer with. The HTTP status follows the variant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum ConsoleError {
     #[error("You are not logged in.")]
@@ -242,143 +268,6 @@ impl FromServerFnError for ConsoleError {
             _ => Self::Internal,
         }
     }
-}
-
-/// What the audit log records. Stored by its [`AuditAction::code`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AuditAction {
-    TokenCreated,
-    TokenRemoved,
-    TokenDeleted,
-    /// Revoked through `POST /api/v1/revoke` by whoever held it.
-    TokenRevokedByHolder,
-    AllowedAddressesChanged,
-    LoginSucceeded,
-    LoginFailed,
-    /// The first refusal of a block of logins (per login or per address).
-    LoginThrottled,
-    Logout,
-    FlagEnabled,
-    FlagDisabled,
-    UserAdded,
-    UserChanged,
-}
-
-impl AuditAction {
-    pub const ALL: [Self; 13] = [
-        Self::TokenCreated,
-        Self::TokenRemoved,
-        Self::TokenDeleted,
-        Self::TokenRevokedByHolder,
-        Self::AllowedAddressesChanged,
-        Self::LoginSucceeded,
-        Self::LoginFailed,
-        Self::LoginThrottled,
-        Self::Logout,
-        Self::FlagEnabled,
-        Self::FlagDisabled,
-        Self::UserAdded,
-        Self::UserChanged,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::TokenCreated => "token_created",
-            Self::TokenRemoved => "token_removed",
-            Self::TokenDeleted => "token_deleted",
-            Self::TokenRevokedByHolder => "token_revoked_by_holder",
-            Self::AllowedAddressesChanged => "allowed_addresses_changed",
-            Self::LoginSucceeded => "login_succeeded",
-            Self::LoginFailed => "login_failed",
-            Self::LoginThrottled => "login_throttled",
-            Self::Logout => "logout",
-            Self::FlagEnabled => "flag_enabled",
-            Self::FlagDisabled => "flag_disabled",
-            Self::UserAdded => "user_added",
-            Self::UserChanged => "user_changed",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::TokenCreated => "Token created",
-            Self::TokenRemoved => "Token removed",
-            Self::TokenDeleted => "Token deleted",
-            Self::TokenRevokedByHolder => "Token revoked by its holder",
-            Self::AllowedAddressesChanged => "Allowed addresses changed",
-            Self::LoginSucceeded => "Login succeeded",
-            Self::LoginFailed => "Login failed",
-            Self::LoginThrottled => "Logins blocked",
-            Self::Logout => "Logout",
-            Self::FlagEnabled => "Feature flag enabled",
-            Self::FlagDisabled => "Feature flag disabled",
-            Self::UserAdded => "User added",
-            Self::UserChanged => "User changed",
-        }
-    }
-}
-
-/// What the audit log names as the target of an event on a token.
-pub fn token_target(owner_login: &str, name: &str) -> String {
-    format!("{owner_login} › {name}")
-}
-
-/// Why a removed token was removed, when it was not an administrator's Remove.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RemovalReason {
-    /// Its holder revoked it (`POST /api/v1/revoke`).
-    Holder,
-    /// It was replaced by rotation.
-    Rotated,
-}
-
-impl RemovalReason {
-    pub const ALL: [Self; 2] = [Self::Holder, Self::Rotated];
-
-    /// As stored (`api_tokens.removal_reason`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Holder => "holder",
-            Self::Rotated => "rotated",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|reason| reason.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Holder => "Revoked by its holder",
-            Self::Rotated => "Replaced by rotation",
-        }
-    }
-}
-
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// Local time, to the second.
-    pub at: String,
-    pub action: AuditAction,
-    pub actor: String,
-    pub client: String,
-    pub target: String,
-}
-
-/// One page of the audit log, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    /// 1-based.
-    pub page: u32,
-    pub pages: u32,
-    pub total: u64,
 }
 
 /// Why a login was refused, as a plain form post (before WASM loads) is sent back to the

@@ -1,0 +1,120 @@
+//! Rotating a token: a new token for the same user and name, shown once; the old one stops at
+//! once or after an overlap, and stays in the table, removed, "Replaced by rotation".
+
+use rand::RngCore;
+
+use super::audit::token_target;
+use super::tokens::{rotation_expires, to_row, token_gone};
+use super::{internal, token_admin, Caller};
+use crate::backend::{Console, NewToken, RotateOutcome, StoreError};
+use crate::domain::{rules, TokenName, TokenSecret};
+use crate::model::{AuditAction, ConsoleError, CreatedToken, Field, RotationOverlap};
+
+/// The "Rotate the token" form as sent.
+#[derive(Debug, Clone, Copy)]
+pub struct RotateForm<'a> {
+    pub id: i64,
+    /// Empty: today plus the old token's lifetime.
+    pub expiration: &'a str,
+    /// A [`RotationOverlap`] code; empty: immediately.
+    pub overlap: &'a str,
+}
+
+pub async fn rotate_token(
+    console: &Console,
+    caller: &Caller,
+    form: RotateForm<'_>,
+) -> Result<CreatedToken, ConsoleError> {
+    let admin = token_admin(console, caller).await?;
+    let overlap = RotationOverlap::from_code(form.overlap).ok_or_else(|| {
+        ConsoleError::invalid(
+            Field::Overlap,
+            "Choose how long the old token keeps working: immediately, 1 hour, 24 hours or 7 days."
+                .to_owned(),
+        )
+    })?;
+    let old = console
+        .store
+        .token(form.id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(token_gone)?;
+    let conflict = |message: String| ConsoleError::Conflict { message };
+    if old.removed_at.is_some() {
+        return Err(conflict(
+            "This token has been removed: there is nothing left to rotate.".into(),
+        ));
+    }
+    let dates = console.status_dates();
+    old.owner_employment
+        .eligible_on(dates.today)
+        .map_err(|ineligible| conflict(ineligible.to_string()))?;
+    let expires_on = if form.expiration.trim().is_empty() {
+        rotation_expires(console, dates, &old)
+    } else {
+        let latest = console.policy.latest_expiration(dates.today);
+        rules::expiration_date(form.expiration, dates.today, latest)
+            .map_err(|e| ConsoleError::invalid(Field::Expiration, e.to_string()))?
+    };
+    let owner = console
+        .store
+        .person_by_login(&old.owner_login)
+        .await
+        .map_err(internal)?
+        .ok_or_else(token_gone)?;
+    let name = TokenName::parse(&old.name)
+        .map_err(|e| internal(StoreError::Corrupt(format!("a stored token name: {e}"))))?;
+
+    let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut entropy);
+    let secret = TokenSecret::from_entropy(entropy);
+    let event = admin.event(
+        AuditAction::TokenRotated,
+        format!(
+            "{} ({} → {})",
+            token_target(&old.owner_login, &old.name),
+            old.hint,
+            secret.hint()
+        ),
+    );
+    let old_stops_at = event.at + chrono::Duration::seconds(overlap.seconds());
+    let new = NewToken {
+        owner_id: owner.id,
+        name,
+        hash: secret.hash(),
+        hint: secret.hint(),
+        created_at: event.at,
+        created_by: admin.person.id,
+        expires_on,
+        allowed: old.allowed.clone(),
+    };
+    let id = match console
+        .store
+        .rotate_token(form.id, admin.person.id, old_stops_at, new, event)
+        .await
+        .map_err(internal)?
+    {
+        RotateOutcome::Rotated(id) => id,
+        RotateOutcome::NotFound => return Err(token_gone()),
+        RotateOutcome::AlreadyRemoved => {
+            return Err(conflict("This token has already been removed.".into()))
+        }
+        RotateOutcome::NameTaken => {
+            return Err(conflict(format!(
+                "{} already has another live token named “{}”.",
+                owner.name, old.name
+            )))
+        }
+    };
+    let record = console
+        .store
+        .token(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal(StoreError::Missing("the token vanished after its rotation")))?;
+    tracing::info!(old_token_id = form.id, token_id = id, by = %admin.person.login, "API token rotated");
+    Ok(CreatedToken {
+        token: secret.into_exposed(),
+        row: to_row(console, dates, record),
+    })
+}

@@ -1,0 +1,54 @@
+-- A token name is unique among its owner's tokens that are not removed: a rotated token's
+-- replacement keeps its name, and a removed token's name can be used again. SQLite cannot drop
+-- a table constraint, so the table is rebuilt (same rows, same ids: the search index, keyed by
+-- id, stays valid), with its indexes and triggers.
+CREATE TABLE api_tokens_rebuilt (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner_id INTEGER NOT NULL REFERENCES people (id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    hint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by INTEGER NOT NULL REFERENCES people (id),
+    expires_on TEXT NOT NULL,
+    removed_at INTEGER,
+    removed_by INTEGER REFERENCES people (id),
+    last_used_at INTEGER,
+    last_used_from TEXT,
+    removal_reason TEXT CHECK (removal_reason IN ('holder', 'rotated')),
+    allowed_addresses TEXT
+);
+INSERT INTO api_tokens_rebuilt (id, owner_id, name, token_hash, hint, created_at, created_by,
+    expires_on, removed_at, removed_by, last_used_at, last_used_from, removal_reason,
+    allowed_addresses)
+SELECT id, owner_id, name, token_hash, hint, created_at, created_by, expires_on, removed_at,
+    removed_by, last_used_at, last_used_from, removal_reason, allowed_addresses
+FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_rebuilt RENAME TO api_tokens;
+
+CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (owner_id, name) WHERE removed_at IS NULL;
+CREATE UNIQUE INDEX api_tokens_token_hash ON api_tokens (token_hash);
+CREATE INDEX api_tokens_by_created ON api_tokens (created_at, id);
+CREATE INDEX api_tokens_by_expiration ON api_tokens (expires_on, id);
+CREATE INDEX api_tokens_by_name ON api_tokens (name, id);
+CREATE INDEX api_tokens_by_last_use ON api_tokens ((COALESCE(last_used_at, 0)), id);
+CREATE INDEX api_tokens_by_owner ON api_tokens (owner_id, id);
+CREATE INDEX api_tokens_removed_by_created ON api_tokens (created_at, id) WHERE removed_at IS NOT NULL;
+CREATE INDEX api_tokens_live_by_expiration ON api_tokens (expires_on, owner_id) WHERE removed_at IS NULL;
+CREATE INDEX api_tokens_live_by_owner ON api_tokens (owner_id, expires_on) WHERE removed_at IS NULL;
+CREATE INDEX api_tokens_by_lower_name ON api_tokens (lower(name), id);
+CREATE TRIGGER api_tokens_search_insert AFTER INSERT ON api_tokens BEGIN
+    INSERT INTO api_tokens_search (rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER api_tokens_search_delete AFTER DELETE ON api_tokens BEGIN
+    INSERT INTO api_tokens_search (api_tokens_search, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER api_tokens_search_update AFTER UPDATE OF name ON api_tokens BEGIN
+    INSERT INTO api_tokens_search (api_tokens_search, rowid, name) VALUES ('delete', old.id, old.name);
+    INSERT INTO api_tokens_search (rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER api_tokens_mark_holders AFTER INSERT ON api_tokens
+BEGIN
+    UPDATE people SET holds_tokens = 1 WHERE id = NEW.owner_id AND holds_tokens = 0;
+END;
