@@ -36,7 +36,10 @@ if (!process.env.JETONS_E2E_DATA_DIR) {
   process.env.JETONS_E2E_DATA_DIR = path.join(os.tmpdir(), `jetons-e2e-${stamp}`);
 }
 export const DATA_DIR = process.env.JETONS_E2E_DATA_DIR;
-export const DATABASE_URL = `sqlite://${path.join(DATA_DIR, 'jetons.db')}`;
+/** SQLite in the run's folder, or an empty database named by JETONS_E2E_DATABASE_URL (such as a
+ * PostgreSQL database created for the run). */
+export const DATABASE_URL =
+  process.env.JETONS_E2E_DATABASE_URL || `sqlite://${path.join(DATA_DIR, 'jetons.db')}`;
 
 /** The people seeded by support/serve.mjs. */
 export const PEOPLE = {

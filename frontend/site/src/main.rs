@@ -151,6 +151,10 @@ fn postgres_server() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
+fn drop_database(database: &str) -> Result {
+    psql_admin(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+}
+
 fn psql_admin(sql: &str) -> Result {
     run(Command::new("psql")
         .arg(format!("{}/postgres", postgres_server()))
@@ -302,14 +306,11 @@ impl Workspace {
         Err(SiteError::NoPostgres { url })
     }
 
-    /// The Rust tests: unit tests, then the integration suite on SQLite and again on
-    /// PostgreSQL, in a database made for this run and dropped after it.
-    fn rust_tests(&self) -> Result {
-        run(self
-            .cargo()
-            .args(["test", "--package", "app", "--features", "ssr"]))?;
+    /// A PostgreSQL database made for this run (`jetons_<purpose>_<pid>_<ms>`), with the
+    /// extensions the schema needs; drop it with [`drop_database`].
+    fn run_database(&self, purpose: &str) -> Result<String> {
         let database = format!(
-            "jetons_run_{}_{}",
+            "jetons_{purpose}_{}_{}",
             std::process::id(),
             SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
@@ -327,6 +328,16 @@ impl Workspace {
                 "-qc",
                 "CREATE EXTENSION IF NOT EXISTS pg_trgm",
             ]))?;
+        Ok(database)
+    }
+
+    /// The Rust tests: unit tests, then the integration suite on SQLite and again on
+    /// PostgreSQL, in a database made for this run and dropped after it.
+    fn rust_tests(&self) -> Result {
+        run(self
+            .cargo()
+            .args(["test", "--package", "app", "--features", "ssr"]))?;
+        let database = self.run_database("run")?;
         let outcome = run(self
             .cargo()
             .args(["test", "--package", "server"])
@@ -339,8 +350,30 @@ impl Workspace {
                 .env("JETONS_TEST_DATABASE", "postgres")
                 .env("JETONS_TEST_PG_RUN_DB", &database))
         });
-        let dropped = psql_admin(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"));
-        outcome.and(dropped)
+        outcome.and(drop_database(&database))
+    }
+
+    /// The Playwright suite against the debug server, on SQLite, then again on PostgreSQL.
+    fn browser_tests(&self, site: &Site, playwright_args: &[String]) -> Result {
+        let playwright = || {
+            let mut command = Command::new("npx");
+            command
+                .arg("playwright")
+                .arg("test")
+                .args(playwright_args)
+                .current_dir(self.end2end())
+                .env("JETONS_SERVER_BIN", &site.server)
+                .env("LEPTOS_SITE_ROOT", &site.root);
+            command
+        };
+        run(&mut playwright())?;
+        eprintln!("site: the Playwright suite again, on PostgreSQL");
+        let database = self.run_database("e2e")?;
+        let outcome = run(playwright().env(
+            "JETONS_E2E_DATABASE_URL",
+            format!("{}/{database}", postgres_server()),
+        ));
+        outcome.and(drop_database(&database))
     }
 
     fn test(&self, playwright_args: &[String]) -> Result {
@@ -349,13 +382,7 @@ impl Workspace {
         self.ensure_npm()?;
         let site = self.build()?;
         self.rust_tests()?;
-        run(Command::new("npx")
-            .arg("playwright")
-            .arg("test")
-            .args(playwright_args)
-            .current_dir(self.end2end())
-            .env("JETONS_SERVER_BIN", &site.server)
-            .env("LEPTOS_SITE_ROOT", &site.root))?;
+        self.browser_tests(&site, playwright_args)?;
         let dist = self.dist()?;
         self.test_dist(&dist)
     }
