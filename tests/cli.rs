@@ -88,7 +88,7 @@ async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
     for status in ["Active", "ExpiresSoon", "Expired", "UserInactive"] {
         assert_eq!(
             shown(status, &Value::Null),
-            if status == "Active" { 2 } else { 1 },
+            if status == "Active" { 3 } else { 1 },
             "{status}"
         );
     }
@@ -102,10 +102,15 @@ async fn demo_seeds_an_empty_database_once_and_prints_the_password_once() {
         1,
         "revoked by its holder"
     );
+    assert_eq!(
+        shown("Removed", &Value::from("Rotated")),
+        1,
+        "replaced by rotation"
+    );
     assert!(tokens.iter().any(|t| t["allowed_addresses"].is_string()));
     assert!(!first.contains("jet_"), "{first}");
     let (_, page) = server.call(&admin, "audit_log", &[("page", "1")]).await;
-    assert!(page["total"].as_u64().unwrap_or_default() >= 9, "{page}");
+    assert!(page["total"].as_u64().unwrap_or_default() >= 11, "{page}");
     for person in ["svc-legacy-export", "jdupont"] {
         let out = db.cli(&format!("user add --login {person} --name Dup"), None);
         assert!(!out.status.success(), "{person} should have been seeded");

@@ -183,3 +183,35 @@ async fn a_removed_tokens_name_can_be_used_again_but_not_a_live_ones() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "name", "{body}");
 }
+
+#[tokio::test]
+async fn a_rotated_token_still_in_its_overlap_can_be_stopped_at_once() {
+    let (_db, server, admin) = support::console().await;
+    let (by_holder, first) = server.create(&admin, USER, "Leaks", "").await;
+    let (status, rotated) = rotate(&server, &admin, &first["id"], "", "7d").await;
+    assert_eq!(status, StatusCode::OK, "{rotated}");
+    let replacement = rotated["token"].as_str().expect("token").to_owned();
+    assert_eq!(server.me(&by_holder).await.0, StatusCode::OK);
+    let response = reqwest::Client::new()
+        .post(server.url("/api/v1/revoke"))
+        .form(&[("token", by_holder.as_str())])
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, _, body) = server.me(&by_holder).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(server.me(&replacement).await.0, StatusCode::OK);
+    let rows = server.tokens(&admin).await;
+    assert_eq!(row_of(&rows, &first["id"])["removal_reason"], "Holder");
+
+    let (by_admin, second) = server.create(&admin, USER, "Cut short", "").await;
+    let (status, _) = rotate(&server, &admin, &second["id"], "", "24h").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(server.me(&by_admin).await.0, StatusCode::OK);
+    let (status, body) = server
+        .call(&admin, "remove_token", &[("id", &second["id"].to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(server.me(&by_admin).await.0, StatusCode::UNAUTHORIZED);
+}

@@ -2,6 +2,7 @@
 // Create; the old token stops at once, or keeps working through the overlap chosen.
 import { test, expect } from '../support/fixtures';
 import { utcDay, todayUtc } from '../support/cli';
+import { LIFETIME_POLICY } from '../support/env';
 import {
   callMe,
   cell,
@@ -53,6 +54,10 @@ test('rotating at once: the old token is refused, the new one keeps the user and
   // Today plus the old token's lifetime (20 days); the old token stops immediately by default.
   await expect(dialog.getByLabel('Expiration date')).toHaveValue(expiration);
   await expect(dialog.getByLabel('The old token keeps working')).toHaveValue('0');
+  // The lifetime policy's limit, as in the create dialog.
+  const latest = utcDay(LIFETIME_POLICY.maxLifetimeDays);
+  await expect(dialog.getByLabel('Expiration date')).toHaveAttribute('max', latest);
+  await expect(dialog.getByText(`At the latest ${latest}.`)).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
 

@@ -137,7 +137,7 @@ async fn revoke_token(revocation: &Revocation, request: Request) -> Result<(), R
     let client = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     let revoked = revocation
         .db
-        .revoke_by_holder(&secret.hash(), |owner_login, name| AuditRecord {
+        .revoke_by_holder(&secret.hash(), now, |owner_login, name| AuditRecord {
             at: now,
             action: AuditAction::TokenRevokedByHolder,
             actor: HOLDER.to_owned(),

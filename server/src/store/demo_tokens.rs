@@ -1,6 +1,6 @@
 //! The demo's tokens: one in each state the console can show (active, expiring soon, expired,
-//! removed, revoked by its holder, limited to addresses, its user gone), so that a first look
-//! shows what the console does. Their secrets are random and never shown: nothing can use them.
+//! removed, rotated, revoked by its holder, limited to addresses, its user gone), so that a
+//! first look shows what the console does. Their secrets are random and never shown: nothing can use them.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::RngCore;
@@ -25,7 +25,7 @@ struct DemoToken {
     allowed: &'static str,
 }
 
-const DEMO_TOKENS: [DemoToken; 7] = [
+const DEMO_TOKENS: [DemoToken; 9] = [
     DemoToken {
         owner: "svc-billing",
         name: "Invoice export",
@@ -72,6 +72,23 @@ const DEMO_TOKENS: [DemoToken; 7] = [
         created_days_ago: 40,
         expires_in_days: 320,
         removal: Some((2, Some(RemovalReason::Holder))),
+        allowed: "",
+    },
+    // Rotated ten days ago: the old token and its replacement, under one name.
+    DemoToken {
+        owner: "svc-crm-sync",
+        name: "Deploy key",
+        created_days_ago: 100,
+        expires_in_days: 265,
+        removal: Some((10, Some(RemovalReason::Rotated))),
+        allowed: "",
+    },
+    DemoToken {
+        owner: "svc-crm-sync",
+        name: "Deploy key",
+        created_days_ago: 10,
+        expires_in_days: 355,
+        removal: None,
         allowed: "",
     },
     DemoToken {
@@ -138,7 +155,8 @@ impl Db {
                     at,
                     match reason {
                         Some(RemovalReason::Holder) => AuditAction::TokenRevokedByHolder,
-                        _ => AuditAction::TokenRemoved,
+                        Some(RemovalReason::Rotated) => AuditAction::TokenRotated,
+                        None => AuditAction::TokenRemoved,
                     },
                 ));
             }

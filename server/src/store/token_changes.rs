@@ -58,20 +58,22 @@ impl Db {
         Ok(RotateOutcome::Rotated(id))
     }
 
-    /// Revokes the live token with this hash for whoever holds it (it stops at once, on every
-    /// instance), with its audit event, made from the token's owner login and name. `None`
-    /// when no live token has this hash.
+    /// Revokes the token with this hash for whoever holds it (it stops at once, on every
+    /// instance; a rotated one still in its overlap too), with its audit event, made from the
+    /// token's owner login and name. `None` when no working token has this hash.
     pub async fn revoke_by_holder(
         &self,
         hash: &TokenHash,
+        now: DateTime<Utc>,
         audit: impl FnOnce(&str, &str) -> AuditRecord,
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
         let found: Option<(i64, String, String)> = sqlx::query_as(
             "SELECT t.id, p.login, t.name FROM api_tokens t JOIN people p ON p.id = t.owner_id \
-             WHERE t.token_hash = $1 AND t.removed_at IS NULL",
+             WHERE t.token_hash = $1 AND (t.removed_at IS NULL OR t.removed_at > $2)",
         )
         .bind(hash.as_str().to_owned())
+        .bind(now.timestamp())
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -81,11 +83,12 @@ impl Db {
         let audit = audit(&owner_login, &name);
         let updated = sqlx::query(
             "UPDATE api_tokens SET removed_at = $1, removal_reason = $2 \
-             WHERE id = $3 AND removed_at IS NULL",
+             WHERE id = $3 AND (removed_at IS NULL OR removed_at > $4)",
         )
         .bind(audit.at.timestamp())
         .bind(RemovalReason::Holder.code())
         .bind(id)
+        .bind(now.timestamp())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;

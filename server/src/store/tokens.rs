@@ -225,7 +225,8 @@ impl Db {
         Ok(InsertOutcome::Inserted(id))
     }
 
-    /// Marks the token removed (it stops at once, on every instance), with its audit event.
+    /// Marks the token removed (it stops at once, on every instance; a rotated one still in
+    /// its overlap too), with its audit event.
     pub(super) async fn remove_token_row(
         &self,
         id: i64,
@@ -235,7 +236,7 @@ impl Db {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
         let removed: Option<String> = sqlx::query_scalar(
             "UPDATE api_tokens SET removed_at = $1, removed_by = $2 \
-             WHERE id = $3 AND removed_at IS NULL RETURNING token_hash",
+             WHERE id = $3 AND (removed_at IS NULL OR removed_at > $1) RETURNING token_hash",
         )
         .bind(audit.at.timestamp())
         .bind(by)
