@@ -125,7 +125,11 @@ async fn a_change_of_addresses_applies_at_once_and_is_audited() {
     let event = &page["entries"][0];
     assert_eq!(event["action"], "AllowedAddressesChanged", "{event}");
     assert_eq!(event["actor"], "admin", "{event}");
-    assert_eq!(event["target"], format!("{USER} › Anywhere"), "{event}");
+    assert_eq!(
+        event["target"],
+        format!("{USER} › Anywhere (any address → 203.0.113.7)"),
+        "{event}"
+    );
 
     // Empty again: any address.
     let (status, changed) = server

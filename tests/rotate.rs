@@ -107,6 +107,7 @@ async fn the_old_token_works_until_the_end_of_its_overlap_and_not_a_second_later
         let old_row = row_of(&rows, &old["id"]);
         assert_eq!(old_row["status"], "Removed", "{old_row}");
         assert_eq!(old_row["removal_reason"], "Rotated", "{old_row}");
+        assert_eq!(old_row["works_until"], "2026-11-28 11:00", "{old_row}");
         (
             old_token,
             rotated["token"].as_str().expect("token").to_owned(),
@@ -204,6 +205,7 @@ async fn a_rotated_token_still_in_its_overlap_can_be_stopped_at_once() {
     assert_eq!(server.me(&replacement).await.0, StatusCode::OK);
     let rows = server.tokens(&admin).await;
     assert_eq!(row_of(&rows, &first["id"])["removal_reason"], "Holder");
+    assert_eq!(row_of(&rows, &first["id"])["works_until"], Value::Null);
 
     let (by_admin, second) = server.create(&admin, USER, "Cut short", "").await;
     let (status, _) = rotate(&server, &admin, &second["id"], "", "24h").await;
@@ -213,5 +215,7 @@ async fn a_rotated_token_still_in_its_overlap_can_be_stopped_at_once() {
         .call(&admin, "remove_token", &[("id", &second["id"].to_string())])
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(server.me(&by_admin).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _, body) = server.me(&by_admin).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error_description"], "The token has been removed.");
 }

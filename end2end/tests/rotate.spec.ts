@@ -91,4 +91,15 @@ test('rotating with an overlap: the old token keeps working meanwhile', async ({
   const rotated = rows(page, name).nth(1);
   await expect(cell(rotated, 'Status')).toHaveText('Removed');
   await expect(cell(rotated, 'Removal')).toContainText('Replaced by rotation');
+  await expect(cell(rotated, 'Removal')).toContainText(/Works until \d{4}-\d\d-\d\d \d\d:\d\d/);
+
+  // Stopped at once from its row (a leak during the overlap).
+  await rotated.getByRole('button', { name: `Remove token ${name}` }).click();
+  await page
+    .getByRole('dialog', { name: 'Remove the token' })
+    .getByRole('button', { name: 'Confirm' })
+    .click();
+  await expect(rows(page, name).nth(1).getByRole('button', { name: `Remove token ${name}` })).toHaveCount(0);
+  expect((await callMe(request, old)).status()).toBe(401);
+  expect((await callMe(request, fresh)).status()).toBe(200);
 });

@@ -65,6 +65,8 @@ pub fn TokensTable(rows: Vec<TokenRow>, query: TokenQuery) -> impl IntoView {
 #[component]
 fn TokenLine(row: TokenRow) -> impl IntoView {
     let removed = row.status == TokenStatus::Removed;
+    // A rotated token still works through its overlap: it can be stopped at once.
+    let removable = !removed || row.works_until.is_some();
     let status_class = match row.status {
         TokenStatus::Active => "status status-active",
         TokenStatus::ExpiresSoon => "status status-expiring",
@@ -119,6 +121,12 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                 {row
                     .removal_reason
                     .map(|reason| view! { <span class="removal-reason">{reason.label()}</span> })}
+                {row
+                    .works_until
+                    .clone()
+                    .map(|at| {
+                        view! { <span class="removal-reason">{format!("Works until {at}")}</span> }
+                    })}
             </td>
             <td>
                 <span class=status_class>{row.status.label()}</span>
@@ -150,6 +158,11 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                             >
                                 <AddressIcon />
                             </button>
+                        }
+                    })}
+                {removable
+                    .then(|| {
+                        view! {
                             <button
                                 type="button"
                                 class="icon-button"

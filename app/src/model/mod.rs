@@ -83,6 +83,8 @@ pub struct TokenRow {
     /// For a live token: the "Rotate the token" dialog's default expiration date (today plus
     /// the token's lifetime, within the lifetime policy).
     pub rotation_expires: Option<String>,
+    /// For a rotated token still in its overlap: when it stops (local time, to the minute).
+    pub works_until: Option<String>,
     /// Set when the token was removed otherwise than by an administrator's Remove.
     pub removal_reason: Option<RemovalReason>,
     pub status: TokenStatus,

@@ -44,17 +44,23 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
             .removed_at
             .map(|at| console.local_date(at).to_string()),
         rotation_expires,
+        works_until: token
+            .removed_at
+            .filter(|at| *at > console.now())
+            .map(|at| local_minute(console, at)),
         removal_reason: token.removal_reason,
         allowed_addresses: (!token.allowed.is_empty()).then(|| token.allowed.to_string()),
         expires_in_days: expires_in_days.filter(|_| status == TokenStatus::ExpiresSoon),
         status,
-        last_used: token.last_used_at.map(|at| {
-            at.with_timezone(&console.zone)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        }),
+        last_used: token.last_used_at.map(|at| local_minute(console, at)),
         last_used_from: token.last_used_from,
     }
+}
+
+fn local_minute(console: &Console, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&console.zone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// A rotated token's replacement lives as long as it did (expiration date minus creation
@@ -70,10 +76,12 @@ pub(super) fn rotation_expires(
         .checked_add_signed(lifetime)
         .unwrap_or(dates.today)
         .max(dates.today);
-    match console.policy.latest_expiration(dates.today) {
-        Some(latest) => expires.min(latest),
-        None => expires,
-    }
+    let last_day = chrono::NaiveDate::from_ymd_opt(rules::MAX_YEAR, 12, 31).unwrap_or(expires);
+    let latest = console
+        .policy
+        .latest_expiration(dates.today)
+        .map_or(last_day, |latest| latest.min(last_day));
+    expires.min(latest)
 }
 
 /// The login in what the "User" field shows ("Name (login)"), or the text itself.
@@ -268,9 +276,22 @@ pub async fn set_allowed_addresses(
     let admin = token_admin(console, caller).await?;
     let allowed = Allowlist::parse(text)
         .map_err(|e| ConsoleError::invalid(Field::AllowedAddresses, e.to_string()))?;
-    let (mut token, event) = admin
+    let (mut token, mut event) = admin
         .token_event(id, AuditAction::AllowedAddressesChanged)
         .await?;
+    let shown = |list: &Allowlist| {
+        if list.is_empty() {
+            "any address".to_owned()
+        } else {
+            list.to_string()
+        }
+    };
+    event.target = format!(
+        "{} ({} → {})",
+        event.target,
+        shown(&token.allowed),
+        shown(&allowed)
+    );
     if token.removed_at.is_some() {
         return Err(ConsoleError::Conflict {
             message: "This token has been removed: it can no longer be used from anywhere.".into(),

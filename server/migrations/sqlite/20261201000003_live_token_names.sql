@@ -24,6 +24,13 @@ INSERT INTO api_tokens_rebuilt (id, owner_id, name, token_hash, hint, created_at
 SELECT id, owner_id, name, token_hash, hint, created_at, created_by, expires_on, removed_at,
     removed_by, last_used_at, last_used_from, removal_reason, allowed_addresses
 FROM api_tokens;
+-- Ids of deleted tokens are never handed out again: the counter goes on where it was.
+INSERT INTO sqlite_sequence (name, seq)
+SELECT 'api_tokens_rebuilt', 0
+WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'api_tokens_rebuilt');
+UPDATE sqlite_sequence
+SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'api_tokens'), 0))
+WHERE name = 'api_tokens_rebuilt';
 DROP TABLE api_tokens;
 ALTER TABLE api_tokens_rebuilt RENAME TO api_tokens;
 

@@ -67,19 +67,20 @@ impl Db {
         now: DateTime<Utc>,
         audit: impl FnOnce(&str, &str) -> AuditRecord,
     ) -> StoreResult<Option<i64>> {
-        let mut tx = self.write_transaction().await.map_err(db_error)?;
+        // Looked up first: an unknown token takes no write lock.
         let found: Option<(i64, String, String)> = sqlx::query_as(
             "SELECT t.id, p.login, t.name FROM api_tokens t JOIN people p ON p.id = t.owner_id \
              WHERE t.token_hash = $1 AND (t.removed_at IS NULL OR t.removed_at > $2)",
         )
         .bind(hash.as_str().to_owned())
         .bind(now.timestamp())
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await
         .map_err(db_error)?;
         let Some((id, owner_login, name)) = found else {
             return Ok(None);
         };
+        let mut tx = self.write_transaction().await.map_err(db_error)?;
         let audit = audit(&owner_login, &name);
         let updated = sqlx::query(
             "UPDATE api_tokens SET removed_at = $1, removal_reason = $2 \

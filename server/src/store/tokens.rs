@@ -235,7 +235,7 @@ impl Db {
     ) -> StoreResult<RemoveOutcome> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
         let removed: Option<String> = sqlx::query_scalar(
-            "UPDATE api_tokens SET removed_at = $1, removed_by = $2 \
+            "UPDATE api_tokens SET removed_at = $1, removed_by = $2, removal_reason = NULL \
              WHERE id = $3 AND (removed_at IS NULL OR removed_at > $1) RETURNING token_hash",
         )
         .bind(audit.at.timestamp())
