@@ -78,6 +78,11 @@ impl Allowlist {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// As stored and shown; `None` for any address.
+    pub fn listed(&self) -> Option<String> {
+        (!self.is_empty()).then(|| self.to_string())
+    }
 }
 
 /// As stored and shown: the entries separated by ", ".

@@ -49,7 +49,7 @@ pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) 
             .filter(|at| *at > console.now())
             .map(|at| local_minute(console, at)),
         removal_reason: token.removal_reason,
-        allowed_addresses: (!token.allowed.is_empty()).then(|| token.allowed.to_string()),
+        allowed_addresses: token.allowed.listed(),
         expires_in_days: expires_in_days.filter(|_| status == TokenStatus::ExpiresSoon),
         status,
         last_used: token.last_used_at.map(|at| local_minute(console, at)),

@@ -144,7 +144,7 @@ impl Db {
             .bind(removed_at.map(|at| at.timestamp()))
             .bind(removed_by)
             .bind(reason)
-            .bind((!allowed.is_empty()).then(|| allowed.to_string()))
+            .bind(allowed.listed())
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;

@@ -9,7 +9,7 @@ use app::domain::{Allowlist, TokenHash};
 use app::model::RemovalReason;
 
 use super::token_cache::Invalidation;
-use super::tokens::{insert_new, stored_allowlist};
+use super::tokens::insert_new;
 use super::{db_error, is_unique_violation, Db};
 
 impl Db {
@@ -113,7 +113,7 @@ impl Db {
         let changed: Option<String> = sqlx::query_scalar(
             "UPDATE api_tokens SET allowed_addresses = $1 WHERE id = $2 RETURNING token_hash",
         )
-        .bind(stored_allowlist(&allowed))
+        .bind(allowed.listed())
         .bind(id)
         .fetch_optional(&mut *tx)
         .await

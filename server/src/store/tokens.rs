@@ -136,11 +136,6 @@ fn read_reason(code: &str) -> StoreResult<RemovalReason> {
         .ok_or_else(|| StoreError::Corrupt(format!("unknown removal reason {code:?}")))
 }
 
-/// NULL for "any address".
-pub(super) fn stored_allowlist(allowed: &Allowlist) -> Option<String> {
-    (!allowed.is_empty()).then(|| allowed.to_string())
-}
-
 pub(super) fn read_allowlist(stored: Option<&str>) -> StoreResult<Allowlist> {
     stored.map_or(Ok(Allowlist::default()), |text| {
         Allowlist::parse(text)
@@ -311,7 +306,7 @@ pub(super) async fn insert_new(
     .bind(token.created_at.timestamp())
     .bind(token.created_by)
     .bind(token.expires_on.to_string())
-    .bind(stored_allowlist(&token.allowed))
+    .bind(token.allowed.listed())
     .fetch_one(&mut **tx)
     .await
 }
