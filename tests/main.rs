@@ -13,6 +13,7 @@ mod bad_input;
 mod bad_input_edges;
 mod bearer_limits;
 mod cli;
+mod cli_tokens;
 mod connections;
 mod console;
 mod crash;

@@ -117,9 +117,33 @@ pub struct NewToken {
     pub hash: TokenHash,
     pub hint: String,
     pub created_at: DateTime<Utc>,
-    pub created_by: i64,
+    pub created_by: Author,
     pub expires_on: NaiveDate,
     pub allowed: Allowlist,
+}
+
+/// Who creates or stops a token: an administrator in the console (a person), or an operator
+/// on the server's command line, named as the audit log names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Author {
+    Person(i64),
+    Operator(String),
+}
+
+impl Author {
+    pub fn person(&self) -> Option<i64> {
+        match self {
+            Self::Person(id) => Some(*id),
+            Self::Operator(_) => None,
+        }
+    }
+
+    pub fn operator(&self) -> Option<&str> {
+        match self {
+            Self::Person(_) => None,
+            Self::Operator(name) => Some(name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,7 +267,7 @@ pub trait ConsoleStore: Send + Sync + 'static {
     fn remove_token(
         &self,
         id: i64,
-        by: i64,
+        by: Author,
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>>;
     fn delete_token(&self, id: i64, audit: AuditRecord) -> BoxFuture<'_, StoreResult<bool>>;

@@ -25,7 +25,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 use app::backend::StoreError;
-use cli::{Cli, CliError, Command, ServeArgs, UserCommand};
+use cli::{Cli, CliError, Command, ServeArgs, TokenCliError, UserCommand};
 use config::{SettingError, Settings};
 use store::{BenchDataError, Db};
 use web::ServeError;
@@ -44,6 +44,10 @@ enum RunError {
     Command(#[from] CliError),
     #[error(transparent)]
     BenchData(#[from] BenchDataError),
+    #[error(transparent)]
+    Token(#[from] TokenCliError),
+    #[error("cannot set up the console: {0}")]
+    Console(#[source] StoreError),
     #[error(transparent)]
     Serve(#[from] ServeError),
 }
@@ -105,6 +109,18 @@ async fn run(cli: Cli) -> Result<(), RunError> {
         Command::User(UserCommand::Set(args)) => cli::user_set(&db, &settings, args).await?,
         Command::Flag(command) => cli::set_flag(&db, &settings, command).await?,
         Command::BenchData(args) => cli::bench_data(&db, &settings, args).await?,
+        Command::Token(command) => {
+            let console = web::console(&settings, &db)
+                .await
+                .map_err(RunError::Console)?;
+            match cli::token(&console, command).await? {
+                Some(message) => message,
+                None => {
+                    db.close().await;
+                    return Ok(());
+                }
+            }
+        }
     };
     db.close().await;
     println!("{message}");

@@ -123,6 +123,25 @@ pub enum ServeError {
     DeviceKey(#[source] StoreError),
 }
 
+/// What every server function gets (and the CLI's token commands): the store, the clock and
+/// the policies the settings give.
+pub async fn console(settings: &Settings, db: &Db) -> Result<Console, StoreError> {
+    Ok(Console {
+        store: Arc::new(db.clone()),
+        clock: settings.clock,
+        zone: settings.zone,
+        secure_cookies: settings.secure_cookies,
+        sessions: settings.sessions,
+        login_throttle: Arc::new(LoginThrottle::new(db.failure_counts(settings.login_limits))),
+        device_key: db.device_key(settings.clock.now()).await?,
+        password_checks: Arc::new(PasswordChecks::new(
+            settings.password_checks,
+            settings.password_check_wait,
+        )),
+        policy: settings.policy,
+    })
+}
+
 pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
     let conf = get_configuration(None).map_err(|e| ServeError::Configuration(Box::new(e)))?;
     let mut leptos_options = conf.leptos_options;
@@ -141,24 +160,9 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
 
     db.set_token_cache_capacity(settings.token_cache_size);
     db.follow_changes();
-    let device_key = db
-        .device_key(settings.clock.now())
+    let console = console(&settings, &db)
         .await
         .map_err(ServeError::DeviceKey)?;
-    let console = Console {
-        store: Arc::new(db.clone()),
-        clock: settings.clock,
-        zone: settings.zone,
-        secure_cookies,
-        sessions: settings.sessions,
-        login_throttle: Arc::new(LoginThrottle::new(db.failure_counts(settings.login_limits))),
-        device_key,
-        password_checks: Arc::new(PasswordChecks::new(
-            settings.password_checks,
-            settings.password_check_wait,
-        )),
-        policy: settings.policy,
-    };
     if db.shared_failure_counts().is_some() {
         tokio::spawn(prune_failures(db.clone(), settings.clock));
     }

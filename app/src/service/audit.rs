@@ -1,7 +1,7 @@
 //! The audit log: building its events, and reading it one page at a time.
 
-use super::{admin, internal, Admin, Caller, ConsoleError};
-use crate::backend::{AuditRecord, Console};
+use super::{admin, internal, Actor, Admin, Caller, ConsoleError};
+use crate::backend::{AuditRecord, Author, Console};
 use crate::model::{AuditAction, AuditEntry, AuditPage};
 
 /// Audit log lines per page.
@@ -19,23 +19,45 @@ pub(super) fn audit(
         at: console.now(),
         action,
         actor,
-        client: caller
-            .client
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        client: client_of(caller),
         target: target.into(),
     }
 }
 
-impl Admin<'_> {
+/// The caller's address as the audit log shows it.
+fn client_of(caller: &Caller) -> String {
+    caller
+        .client
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+impl<'a> Admin<'a> {
+    /// This admin, as whoever acts on tokens.
+    pub(super) fn actor(&self) -> Actor<'a> {
+        Actor {
+            console: self.console,
+            author: Author::Person(self.person.id),
+            name: self.person.login.clone(),
+            client: client_of(self.caller),
+        }
+    }
+
     /// The event of this admin doing `action` on `target` now.
     pub(super) fn event(&self, action: AuditAction, target: impl Into<String>) -> AuditRecord {
-        audit(
-            self.console,
-            self.caller,
+        self.actor().event(action, target)
+    }
+}
+
+impl Actor<'_> {
+    /// The event of this actor doing `action` on `target` now.
+    pub(super) fn event(&self, action: AuditAction, target: impl Into<String>) -> AuditRecord {
+        AuditRecord {
+            at: self.console.now(),
             action,
-            self.person.login.clone(),
-            target,
-        )
+            actor: self.name.clone(),
+            client: self.client.clone(),
+            target: target.into(),
+        }
     }
 }
 

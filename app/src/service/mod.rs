@@ -3,6 +3,7 @@
 //! 090201, feature flag), then the domain, then the store.
 
 mod audit;
+pub mod operator;
 mod rotate;
 mod session;
 mod table;
@@ -22,7 +23,7 @@ pub use tokens::{
 use std::fmt;
 use std::net::IpAddr;
 
-use crate::backend::{Console, PersonRecord, SessionHolder, StoreError};
+use crate::backend::{Author, Console, PersonRecord, SessionHolder, StoreError};
 use crate::domain::token::sha256_hex;
 use crate::domain::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
 use crate::model::{AdminInfo, ConsoleError, DATABASE_RETRY_SECONDS};
@@ -71,6 +72,15 @@ async fn session_holder(
         .session_holder(&sha256_hex(secret), console.now(), console.sessions)
         .await
         .map_err(internal)
+}
+
+/// Whoever acts on tokens, checked: an administrator in the console, or an operator on the
+/// server's command line (see [`operator`]). What they do is audited under `name`, from `client`.
+pub(crate) struct Actor<'a> {
+    console: &'a Console,
+    author: Author,
+    name: String,
+    client: String,
 }
 
 /// An administrator, checked, and the call they make.

@@ -6,7 +6,7 @@ use rand::RngCore;
 use super::audit::token_target;
 use super::tokens::{rotation_expires, to_row, token_gone};
 use super::{internal, token_admin, Caller};
-use crate::backend::{Console, NewToken, RotateOutcome, StoreError};
+use crate::backend::{Author, Console, NewToken, RotateOutcome, StoreError};
 use crate::domain::{rules, TokenName, TokenSecret};
 use crate::model::{AuditAction, ConsoleError, CreatedToken, Field, RotationOverlap};
 
@@ -84,7 +84,7 @@ pub async fn rotate_token(
         hash: secret.hash(),
         hint: secret.hint(),
         created_at: event.at,
-        created_by: admin.person.id,
+        created_by: Author::Person(admin.person.id),
         expires_on,
         allowed: old.allowed.clone(),
     };

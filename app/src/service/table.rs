@@ -10,7 +10,7 @@ use crate::token_query::{
 };
 
 /// The sort key's value of a row, as a page cursor carries it.
-fn cursor_of(token: &TokenRecord, key: SortKey) -> Cursor {
+pub(super) fn cursor_of(token: &TokenRecord, key: SortKey) -> Cursor {
     let value = match key {
         SortKey::Created => token.created_at.timestamp().to_string(),
         SortKey::Expires => token.expires_on.to_string(),

@@ -3,7 +3,7 @@
 use rand::RngCore;
 
 use super::audit::token_target;
-use super::{internal, token_admin, Admin, Caller};
+use super::{internal, token_admin, Actor, Caller};
 use crate::backend::{
     AuditRecord, Console, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreError,
     TokenRecord,
@@ -104,7 +104,7 @@ pub struct NewTokenForm<'a> {
     pub allowed_addresses: &'a str,
 }
 
-const NO_SUCH_USER: &str = "This user does not exist.";
+pub(super) const NO_SUCH_USER: &str = "This user does not exist.";
 
 pub async fn create_token(
     console: &Console,
@@ -112,6 +112,15 @@ pub async fn create_token(
     form: NewTokenForm<'_>,
 ) -> Result<CreatedToken, ConsoleError> {
     let admin = token_admin(console, caller).await?;
+    create_as(&admin.actor(), form).await
+}
+
+/// Every rule of the "Create an API token" form, for whoever `actor` is.
+pub(super) async fn create_as(
+    actor: &Actor<'_>,
+    form: NewTokenForm<'_>,
+) -> Result<CreatedToken, ConsoleError> {
+    let console = actor.console;
     let today = console.today();
     // Every field is checked, so the form can show all its problems at once.
     let mut errors = Vec::new();
@@ -157,7 +166,7 @@ pub async fn create_token(
     let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut entropy);
     let secret = TokenSecret::from_entropy(entropy);
-    let event = admin.event(
+    let event = actor.event(
         AuditAction::TokenCreated,
         token_target(&owner.login, name.as_str()),
     );
@@ -167,7 +176,7 @@ pub async fn create_token(
         hash: secret.hash(),
         hint: secret.hint(),
         created_at: event.at,
-        created_by: admin.person.id,
+        created_by: actor.author.clone(),
         expires_on,
         allowed,
     };
@@ -195,7 +204,7 @@ pub async fn create_token(
         .await
         .map_err(internal)?
         .ok_or_else(|| internal(StoreError::Missing("the token vanished after its insert")))?;
-    tracing::info!(token_id = id, owner = %owner.login, by = %admin.person.login, "API token created");
+    tracing::info!(token_id = id, owner = %owner.login, by = %actor.name, "API token created");
     Ok(CreatedToken {
         token: secret.into_exposed(),
         row: to_row(console, console.status_dates(), record),
@@ -220,8 +229,8 @@ pub(super) fn token_gone() -> ConsoleError {
     }
 }
 
-impl Admin<'_> {
-    /// The token `id` and the audit event of `action` on it, by this admin.
+impl Actor<'_> {
+    /// The token `id` and the audit event of `action` on it, by this actor.
     async fn token_event(
         &self,
         id: i64,
@@ -245,11 +254,16 @@ pub async fn remove_token(
     id: i64,
 ) -> Result<TokenRow, ConsoleError> {
     let admin = token_admin(console, caller).await?;
-    let (mut token, event) = admin.token_event(id, AuditAction::TokenRemoved).await?;
+    remove_as(&admin.actor(), id).await
+}
+
+pub(super) async fn remove_as(actor: &Actor<'_>, id: i64) -> Result<TokenRow, ConsoleError> {
+    let console = actor.console;
+    let (mut token, event) = actor.token_event(id, AuditAction::TokenRemoved).await?;
     let removed_at = event.at;
     match console
         .store
-        .remove_token(id, admin.person.id, event)
+        .remove_token(id, actor.author.clone(), event)
         .await
         .map_err(internal)?
     {
@@ -261,7 +275,7 @@ pub async fn remove_token(
         }
         RemoveOutcome::NotFound => return Err(token_gone()),
     }
-    tracing::info!(token_id = id, by = %admin.person.login, "API token removed");
+    tracing::info!(token_id = id, by = %actor.name, "API token removed");
     token.removed_at = Some(removed_at);
     Ok(to_row(console, console.status_dates(), token))
 }
@@ -277,6 +291,7 @@ pub async fn set_allowed_addresses(
     let allowed = Allowlist::parse(text)
         .map_err(|e| ConsoleError::invalid(Field::AllowedAddresses, e.to_string()))?;
     let (mut token, mut event) = admin
+        .actor()
         .token_event(id, AuditAction::AllowedAddressesChanged)
         .await?;
     let shown = |list: &Allowlist| {
@@ -312,7 +327,12 @@ pub async fn set_allowed_addresses(
 
 pub async fn delete_token(console: &Console, caller: &Caller, id: i64) -> Result<(), ConsoleError> {
     let admin = token_admin(console, caller).await?;
-    let (_, event) = admin.token_event(id, AuditAction::TokenDeleted).await?;
+    delete_as(&admin.actor(), id).await
+}
+
+pub(super) async fn delete_as(actor: &Actor<'_>, id: i64) -> Result<(), ConsoleError> {
+    let console = actor.console;
+    let (_, event) = actor.token_event(id, AuditAction::TokenDeleted).await?;
     if !console
         .store
         .delete_token(id, event)
@@ -321,6 +341,6 @@ pub async fn delete_token(console: &Console, caller: &Caller, id: i64) -> Result
     {
         return Err(token_gone());
     }
-    tracing::info!(token_id = id, by = %admin.person.login, "API token deleted");
+    tracing::info!(token_id = id, by = %actor.name, "API token deleted");
     Ok(())
 }

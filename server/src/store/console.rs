@@ -4,9 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use app::backend::{
-    AuditRecord, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord,
-    RemoveOutcome, RotateOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit,
-    TokenRecord, TokenRecordPage,
+    AuditRecord, Author, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken,
+    PersonRecord, RemoveOutcome, RotateOutcome, SessionHolder, SessionPolicy, StoreResult,
+    StoredAudit, TokenRecord, TokenRecordPage,
 };
 use app::domain::{Allowlist, StatusDates};
 use app::token_query::TokenQuery;
@@ -130,7 +130,7 @@ impl ConsoleStore for Db {
     fn remove_token(
         &self,
         id: i64,
-        by: i64,
+        by: Author,
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
         Box::pin(self.remove_token_row(id, by, audit))

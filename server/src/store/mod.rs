@@ -34,7 +34,7 @@ use sqlx::AnyPool;
 use app::backend::{FailureCounts, Limits, LocalCounts, StoreError};
 
 pub use bench_data::{BenchDataError, BenchSize};
-pub use operator::{DemoOutcome, NewPerson, OperatorError, PersonChange};
+pub use operator::{DemoOutcome, NewPerson, OperatorError, PersonChange, CLI_CLIENT};
 pub use token_cache::{CachedToken, TokenCache, DEFAULT_CAPACITY as DEFAULT_TOKEN_CACHE_SIZE};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

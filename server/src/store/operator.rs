@@ -10,7 +10,7 @@ use super::token_cache::Invalidation;
 use super::{db_error, flag, is_unique_violation, Db};
 
 /// Where the audit log says operator commands come from.
-pub(crate) const CLI_CLIENT: &str = "local (CLI)";
+pub const CLI_CLIENT: &str = "local (CLI)";
 pub(super) const DEMO_ACTOR: &str = "demo data";
 
 /// A person's situation as the audit log words it.

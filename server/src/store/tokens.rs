@@ -8,7 +8,8 @@ use sqlx::{FromRow, Row};
 
 use app::backend::StoreError;
 use app::backend::{
-    AuditRecord, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreResult, TokenRecord,
+    AuditRecord, Author, InsertOutcome, NewToken, PersonRecord, RemoveOutcome, StoreResult,
+    TokenRecord,
 };
 use app::domain::{Allowlist, TokenHash, FLAG_DOMAIN, FLAG_LABEL};
 use app::model::RemovalReason;
@@ -143,13 +144,15 @@ pub(super) fn read_allowlist(stored: Option<&str>) -> StoreResult<Allowlist> {
     })
 }
 
-/// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator.
+/// What [`token_from_row`] reads: `t` the token, `o` its owner, `c` its creator (when a person
+/// of the console created it, see [`CREATOR_JOIN`]).
 pub(super) const TOKEN_COLUMNS: &str =
     "SELECT t.id, o.login AS owner_login, o.name AS owner_name, t.name, t.hint, \
-     t.created_at, c.login AS created_by, t.expires_on, t.removed_at, t.removal_reason, \
+     t.created_at, COALESCE(c.login, t.created_by_operator) AS created_by, t.expires_on, t.removed_at, t.removal_reason, \
      t.allowed_addresses, t.last_used_at, t.last_used_from, o.technical, o.employed_from, o.employed_until";
-const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id \
-     JOIN people c ON c.id = t.created_by";
+/// The person who created a token in the console; none for an operator's token.
+pub(super) const CREATOR_JOIN: &str = " LEFT JOIN people c ON c.id = t.created_by";
+const TOKEN_FROM: &str = "FROM api_tokens t JOIN people o ON o.id = t.owner_id";
 
 /// The columns of [`TOKEN_COLUMNS`].
 #[derive(FromRow)]
@@ -193,11 +196,13 @@ pub(super) fn token_from_row(row: &AnyRow) -> StoreResult<TokenRecord> {
 
 impl Db {
     pub(super) async fn token_by_id(&self, id: i64) -> StoreResult<Option<TokenRecord>> {
-        let row = sqlx::query(&format!("{TOKEN_COLUMNS} {TOKEN_FROM} WHERE t.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let row = sqlx::query(&format!(
+            "{TOKEN_COLUMNS} {TOKEN_FROM}{CREATOR_JOIN} WHERE t.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         row.as_ref().map(token_from_row).transpose()
     }
 
@@ -225,7 +230,7 @@ impl Db {
     pub(super) async fn remove_token_row(
         &self,
         id: i64,
-        by: i64,
+        by: Author,
         audit: AuditRecord,
     ) -> StoreResult<RemoveOutcome> {
         let mut tx = self.write_transaction().await.map_err(db_error)?;
@@ -234,7 +239,7 @@ impl Db {
              WHERE id = $3 AND (removed_at IS NULL OR removed_at > $1) RETURNING token_hash",
         )
         .bind(audit.at.timestamp())
-        .bind(by)
+        .bind(by.person())
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
@@ -296,15 +301,17 @@ pub(super) async fn insert_new(
     token: &NewToken,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar::<_, i64>(
-        "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, expires_on, \
-         allowed_addresses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO api_tokens (owner_id, name, token_hash, hint, created_at, created_by, \
+         created_by_operator, expires_on, allowed_addresses) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(token.owner_id)
     .bind(token.name.as_str().to_owned())
     .bind(token.hash.as_str().to_owned())
     .bind(token.hint.clone())
     .bind(token.created_at.timestamp())
-    .bind(token.created_by)
+    .bind(token.created_by.person())
+    .bind(token.created_by.operator().map(str::to_owned))
     .bind(token.expires_on.to_string())
     .bind(token.allowed.listed())
     .fetch_one(&mut **tx)

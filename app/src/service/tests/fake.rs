@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::backend::{
-    AuditRecord, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken, PersonRecord,
-    RemoveOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit, TokenRecord,
-    TokenRecordPage,
+    AuditRecord, Author, BoxFuture, ConsoleStore, Credentials, InsertOutcome, NewToken,
+    PersonRecord, RemoveOutcome, SessionHolder, SessionPolicy, StoreResult, StoredAudit,
+    TokenRecord, TokenRecordPage,
 };
 use crate::domain::{FLAG_DOMAIN, FLAG_LABEL};
 use crate::token_query::TokenQuery;
@@ -75,9 +75,10 @@ impl State {
     fn record(&self, token: &FakeToken) -> TokenRecord {
         let owner = self.person(token.new.owner_id).map(|p| p.person.clone());
         let owner = owner.unwrap_or_else(|| panic!("token {} has no owner", token.id));
-        let creator = self
-            .person(token.new.created_by)
-            .map(|p| p.person.login.clone());
+        let creator = match &token.new.created_by {
+            Author::Person(id) => self.person(*id).map(|p| p.person.login.clone()),
+            Author::Operator(name) => Some(name.clone()),
+        };
         TokenRecord {
             id: token.id,
             owner_login: owner.login,
@@ -260,7 +261,7 @@ impl ConsoleStore for FakeStore {
     fn remove_token(
         &self,
         id: i64,
-        _: i64,
+        _: Author,
         audit: AuditRecord,
     ) -> BoxFuture<'_, StoreResult<RemoveOutcome>> {
         self.answer(move |state| {

@@ -14,7 +14,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::{Caller, NewTokenForm};
 use crate::backend::{
-    Clock, Console, LocalCounts, LoginThrottle, NewToken, PasswordChecks, PersonRecord,
+    Author, Clock, Console, LocalCounts, LoginThrottle, NewToken, PasswordChecks, PersonRecord,
 };
 use crate::domain::device::DeviceKey;
 use crate::domain::{Employment, TokenName, TokenSecret, CONSOLE_RIGHT};
@@ -124,7 +124,7 @@ impl World {
             hash: secret.hash(),
             hint: secret.hint(),
             created_at: self.console.now(),
-            created_by: 1,
+            created_by: Author::Person(1),
             expires_on: day("2027-01-01"),
             allowed: Default::default(),
         });

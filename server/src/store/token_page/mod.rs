@@ -12,7 +12,7 @@ use app::domain::StatusDates;
 use app::model::TokenStatus;
 use app::token_query::{PageAt, SortKey, SortOrder, TokenQuery, COUNT_LIMIT};
 
-use super::tokens::{token_from_row, TOKEN_COLUMNS};
+use super::tokens::{token_from_row, CREATOR_JOIN, TOKEN_COLUMNS};
 use super::{db_error, Backend, Db};
 
 mod search;
@@ -91,11 +91,7 @@ enum Order {
 
 /// `FROM … WHERE` with `t` the token and `o` its owner (and `c` its creator, for the rows).
 fn push_from(sql: &mut Sql, order: Order, creator: bool) {
-    let creator = if creator {
-        " JOIN people c ON c.id = t.created_by"
-    } else {
-        ""
-    };
+    let creator = if creator { CREATOR_JOIN } else { "" };
     sql.push(&match order {
         Order::TokensFirst => {
             format!(" FROM api_tokens t CROSS JOIN people o{creator} WHERE o.id = t.owner_id")

@@ -1,4 +1,9 @@
-//! The operator CLI: `serve` (default), `migrate`, `user add|set`, `flag enable|disable`, `demo`.
+//! The operator CLI: `serve` (default), `migrate`, `user add|set`, `flag enable|disable`, `demo`,
+//! `token create|list|remove|delete`.
+
+mod tokens;
+
+pub use tokens::{token, TokenCliError, TokenCommand};
 
 use std::io::Read;
 
@@ -54,6 +59,9 @@ pub enum Command {
     /// Enable or disable a feature flag.
     #[command(subcommand)]
     Flag(FlagCommand),
+    /// Create, list, remove or delete API tokens (for automation).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Load benchmark data (people load-0000001…, their tokens in every state) and print one
     /// usable token of the first technical user. For benchmarks and load tests only.
     BenchData(BenchData),
@@ -257,7 +265,7 @@ pub async fn user_add(db: &Db, settings: &Settings, args: UserAdd) -> Result<Str
         rights: args.rights,
         password_hash,
     };
-    let id = db.add_person(&person, now, &operator()).await?;
+    let id = db.add_person(&person, now, &operator_name()).await?;
     Ok(format!("added {} (id {id})", person.login))
 }
 
@@ -305,7 +313,7 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
         clear_password: args.no_password || args.disable,
     };
     let ended = db
-        .change_person(&person, &change, settings.clock.now(), &operator())
+        .change_person(&person, &change, settings.clock.now(), &operator_name())
         .await?;
     let done = if args.disable { "disabled" } else { "updated" };
     let plural = if ended == 1 { "" } else { "s" };
@@ -316,7 +324,7 @@ pub async fn user_set(db: &Db, settings: &Settings, args: UserSet) -> Result<Str
 }
 
 /// Who the audit log names for a CLI command: the operating-system account that ran it.
-fn operator() -> String {
+pub(crate) fn operator_name() -> String {
     match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
         Ok(account) if !account.trim().is_empty() => format!("operator {} (CLI)", account.trim()),
         _ => "operator (CLI)".to_owned(),
@@ -336,8 +344,14 @@ pub async fn set_flag(
     if domain.is_empty() || label.is_empty() {
         return Err(CliError::FlagName);
     }
-    db.set_flag(&domain, &label, enabled, settings.clock.now(), &operator())
-        .await?;
+    db.set_flag(
+        &domain,
+        &label,
+        enabled,
+        settings.clock.now(),
+        &operator_name(),
+    )
+    .await?;
     let state = if enabled { "enabled" } else { "disabled" };
     Ok(format!("feature flag {domain} > {label} {state}"))
 }
@@ -372,7 +386,7 @@ pub async fn bench_data(
     };
     let started = std::time::Instant::now();
     let token = db
-        .load_bench_data(size, settings.clock.now(), &operator())
+        .load_bench_data(size, settings.clock.now(), &operator_name())
         .await?;
     eprintln!(
         "loaded {} people ({} technical users) and {} tokens in {:.1?}",
