@@ -28,6 +28,7 @@ mod lifetime;
 mod limits;
 mod login_limits;
 mod observability;
+mod openapi;
 mod overload;
 mod postgres;
 mod proxy;

@@ -2,6 +2,7 @@
 //! Jetons server: the administration console's API tokens screen, its bearer-protected API and
 //! the operator CLI.
 
+mod api;
 mod assets;
 mod bearer;
 mod cli;

@@ -20,6 +20,9 @@ use app::domain::TokenSecret;
 use app::model::{token_target, AuditAction, DATABASE_RETRY_SECONDS};
 use app::throttle::address_key;
 
+use utoipa::ToSchema;
+
+use crate::api::ErrorBody;
 use crate::form;
 use crate::guard::MAX_BODY_BYTES;
 use crate::store::Db;
@@ -72,7 +75,10 @@ impl IntoResponse for Refusal {
                 "The server cannot revoke tokens right now; try again later.",
             ),
         };
-        let body = Json(serde_json::json!({ "error": code, "error_description": description }));
+        let body = Json(ErrorBody {
+            error: code,
+            error_description: description,
+        });
         let mut response = (status, [(CACHE_CONTROL, "no-store")], body).into_response();
         let retry_after = match self {
             Self::TooManyRequests(seconds) => Some(seconds),
@@ -91,6 +97,35 @@ impl IntoResponse for Refusal {
 const NOT_A_FORM: &str =
     "Send the token as the form field token=<token> (application/x-www-form-urlencoded).";
 
+/// The form `POST /api/v1/revoke` takes.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Read from the body by hand (exactly one field); described here.
+struct RevokeForm {
+    /// The token to revoke.
+    token: String,
+}
+
+/// Revoke a token (RFC 7009): whoever holds it may stop it, at once, on every instance.
+///
+/// For an application that suspects a leak, and for a secret scanner that found a token in a
+/// public place. The answer is 200 whether or not the token was known, and a malformed,
+/// unknown or already removed token changes nothing.
+#[utoipa::path(
+    post,
+    path = REVOKE_PATH,
+    tag = "API",
+    security(()),
+    request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Revoked, or nothing to revoke."),
+        (status = 400, description = "invalid_request: not a form with exactly one token field.",
+            body = ErrorBody),
+        (status = 429, description = "too_many_requests: too many requests from this address.",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "temporarily_unavailable: tokens cannot be revoked right now.",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait."))),
+    )
+)]
 pub async fn revoke(State(revocation): State<Arc<Revocation>>, request: Request) -> Response {
     match revoke_token(&revocation, request).await {
         Ok(()) => (StatusCode::OK, [(CACHE_CONTROL, "no-store")]).into_response(),

@@ -4,12 +4,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::get;
+use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
@@ -20,14 +18,15 @@ use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use app::backend::{Console, LoginThrottle, PasswordChecks, StoreError};
 use app::{shell, App};
 
+use crate::api;
 use crate::assets;
-use crate::bearer::{ApiCaller, BearerAuth};
+use crate::bearer::BearerAuth;
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::health;
 use crate::listener;
 use crate::metrics;
-use crate::revoke;
+use crate::revoke::Revocation;
 use crate::store::Db;
 
 /// Cloned for every request: one reference count.
@@ -37,6 +36,7 @@ pub struct AppState(Arc<SharedState>);
 pub struct SharedState {
     leptos_options: LeptosOptions,
     bearer: Arc<BearerAuth>,
+    revocation: Arc<Revocation>,
     db: Db,
 }
 
@@ -52,41 +52,16 @@ impl FromRef<AppState> for Db {
     }
 }
 
+impl FromRef<AppState> for Arc<Revocation> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.0.revocation)
+    }
+}
+
 impl FromRef<AppState> for Arc<BearerAuth> {
     fn from_ref(state: &AppState) -> Self {
         Arc::clone(&state.0.bearer)
     }
-}
-
-#[derive(serde::Serialize)]
-struct Me<'a> {
-    login: &'a str,
-    name: &'a str,
-    token: MeToken<'a>,
-}
-
-#[derive(serde::Serialize)]
-struct MeToken<'a> {
-    name: &'a str,
-    expiration_date: chrono::NaiveDate,
-}
-
-/// `GET /api/v1/me`: who the bearer token belongs to.
-async fn me(caller: ApiCaller) -> impl IntoResponse {
-    let me = Json(Me {
-        login: caller.login(),
-        name: caller.name(),
-        token: MeToken {
-            name: caller.token_name(),
-            expiration_date: caller.expires_on(),
-        },
-    });
-    (
-        [(CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        caller.expiry_header(),
-        me,
-    )
-        .into_response()
 }
 
 /// Gzip for the WASM, JS and CSS bundles. Pages and server-function answers stay
@@ -169,6 +144,7 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
     let state = AppState(Arc::new(SharedState {
         leptos_options: leptos_options.clone(),
         bearer: Arc::new(BearerAuth::new(db.clone(), settings.clock, settings.zone)),
+        revocation: Arc::new(Revocation::new(db.clone(), settings.clock)),
         db: db.clone(),
     }));
     if let Some(addr) = settings.metrics_addr {
@@ -198,15 +174,9 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
             get(move |headers: HeaderMap| async move { assets::answer(&file, &headers) }),
         );
     }
+    let (api, _) = api::routes().split_for_parts();
     let app = app
-        .route("/api/v1/me", get(me))
-        .route(
-            revoke::REVOKE_PATH,
-            post(revoke::revoke).with_state(Arc::new(revoke::Revocation::new(
-                db.clone(),
-                settings.clock,
-            ))),
-        )
+        .merge(api)
         .route(health::HEALTH_PATH, get(health::healthz))
         .route(health::READY_PATH, get(health::readyz))
         .leptos_routes_with_context(

@@ -9,6 +9,7 @@ use axum::Json;
 use app::model::DATABASE_RETRY_SECONDS;
 
 use super::{BearerError, REALM};
+use crate::api::ErrorBody;
 
 impl IntoResponse for BearerError {
     fn into_response(self) -> Response {
@@ -47,10 +48,10 @@ impl IntoResponse for BearerError {
             }
             _ => format!("Bearer realm=\"{REALM}\""),
         };
-        let body = Json(serde_json::json!({
-            "error": code.unwrap_or("unauthorized"),
-            "error_description": description,
-        }));
+        let body = Json(ErrorBody {
+            error: code.unwrap_or("unauthorized"),
+            error_description: description,
+        });
         let mut response = (status, body).into_response();
         if let Ok(value) = HeaderValue::from_str(&challenge) {
             response.headers_mut().insert(WWW_AUTHENTICATE, value);
