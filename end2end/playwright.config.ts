@@ -56,7 +56,20 @@ export default defineConfig({
         {
           name: 'chromium',
           use: { ...devices['Desktop Chrome'] },
-          testIgnore: /(throttle|dist|budget)\.spec\.ts$/,
+          testIgnore: /(throttle|dist|budget|\.i18n)\.spec\.ts$/,
+          teardown: 'throttle',
+        },
+        // The core flow in each language, the browser asking for it (Accept-Language).
+        {
+          name: 'english',
+          use: { ...devices['Desktop Chrome'], locale: 'en-US' },
+          testMatch: /\.i18n\.spec\.ts$/,
+          teardown: 'throttle',
+        },
+        {
+          name: 'french',
+          use: { ...devices['Desktop Chrome'], locale: 'fr-FR' },
+          testMatch: /\.i18n\.spec\.ts$/,
           teardown: 'throttle',
         },
         // Provoking the failed-login throttle blocks every login from 127.0.0.1 for a minute:

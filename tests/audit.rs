@@ -202,7 +202,9 @@ async fn every_console_and_cli_event_is_recorded_with_its_actor_client_and_targe
         "a token name is markup on the page: {html}"
     );
     assert!(
-        html.contains(SHOWN_AT) && html.contains("Audited"),
+        html.contains(&format!(r#"datetime="{}""#, SHOWN_AT.replace(' ', "T")))
+            && html.contains("Nov 28, 2026 10:15:30")
+            && html.contains("Audited"),
         "{html}"
     );
     assert!(!html.contains(&token) && !html.contains(&html_token));

@@ -16,6 +16,12 @@ fn in_days(days: u64) -> String {
     (today + Days::new(days)).to_string()
 }
 
+/// A day as the console's English writes it ("Dec 31, 2026").
+fn shown_day(days: u64) -> String {
+    let day: NaiveDate = in_days(days).parse().expect("a day");
+    day.format("%b %-d, %Y").to_string()
+}
+
 fn listed(db: &TestDb, filter: &str) -> Vec<Value> {
     let out = db.cli_ok(&format!("token list --format json {filter}"), None);
     serde_json::from_str::<Vec<Value>>(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
@@ -167,7 +173,7 @@ fn create_refuses_what_the_console_refuses_and_changes_nothing() {
                 beyond,
                 format!(
                     "--expires: The expiration date can be {} at the latest",
-                    in_days(30)
+                    shown_day(30)
                 ),
             ),
             (

@@ -22,6 +22,7 @@ mod headers;
 mod health;
 mod hostile_input;
 mod instances;
+mod languages;
 mod leaks;
 mod leavers;
 mod lifetime;

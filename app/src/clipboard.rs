@@ -17,6 +17,21 @@ pub enum ClipboardError {
     NotLoaded,
 }
 
+impl ClipboardError {
+    /// What the reveal dialog says of it.
+    pub fn text(self) -> crate::texts::Text {
+        use crate::texts::Text;
+        match self {
+            #[cfg(feature = "hydrate")]
+            Self::Unavailable => Text::ClipboardUnavailable,
+            #[cfg(feature = "hydrate")]
+            Self::Refused => Text::ClipboardRefused,
+            #[cfg(not(feature = "hydrate"))]
+            Self::NotLoaded => Text::ClipboardNotLoaded,
+        }
+    }
+}
+
 #[cfg(feature = "hydrate")]
 pub async fn write_text(text: &str) -> Result<(), ClipboardError> {
     use wasm_bindgen::JsValue;

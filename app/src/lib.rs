@@ -6,11 +6,14 @@ mod clipboard;
 mod components;
 #[cfg(feature = "ssr")]
 pub mod created_page;
+pub mod language;
 pub mod model;
 pub mod navigation;
 pub mod product;
 pub mod routes;
+pub mod texts;
 pub mod token_query;
+pub mod words;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
@@ -21,14 +24,18 @@ pub mod failure_counts;
 #[cfg(feature = "ssr")]
 pub mod login_throttle;
 #[cfg(feature = "ssr")]
+pub mod messages;
+#[cfg(feature = "ssr")]
 pub mod password_checks;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Html, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -52,7 +59,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     api::edge::send_content_security_policy();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -78,8 +85,11 @@ fn Home() -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let locale = language::of_request();
+    provide_context(locale);
     view! {
-        <Title text="Administration console" />
+        <Html {..} lang=language::code(locale) />
+        <Title text=i18n::td_string!(locale, app.console) />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

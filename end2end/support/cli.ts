@@ -27,3 +27,14 @@ export function utcDay(offsetDays = 0): string {
 }
 
 export const todayUtc = (): string => utcDay(0);
+
+/** A YYYY-MM-DD day as the console writes it in `language` ("Dec 1, 2026", "1 déc. 2026"). */
+export function dayText(iso: string, language: 'en' | 'fr' = 'en'): string {
+  const format = new Intl.DateTimeFormat(language === 'en' ? 'en-US' : 'fr-FR', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return format.format(new Date(`${iso}T00:00:00Z`));
+}

@@ -6,6 +6,7 @@ import {
   type Locator,
   type Page,
 } from '@playwright/test';
+import { dayText } from './cli';
 import { ELIGIBLE_USER, PEOPLE } from './env';
 
 export const TOKENS_PATH = '/security/api-tokens';
@@ -60,6 +61,12 @@ export function tokenRow(page: Page, name: string): Locator {
 
 export function cell(row: Locator, column: Column): Locator {
   return row.getByRole('cell').nth(COLUMNS.indexOf(column));
+}
+
+/** A table cell showing the day `iso` (YYYY-MM-DD): written for the reader, ISO in `<time>`. */
+export async function expectDay(where: Locator, iso: string): Promise<void> {
+  await expect(where.locator('time')).toHaveAttribute('datetime', iso);
+  await expect(where).toHaveText(dayText(iso));
 }
 
 export function createDialog(page: Page): Locator {

@@ -14,7 +14,8 @@ import {
 const AUDIT_LOG_PATH = '/security/audit-log';
 const AUDIT_COLUMNS = ['Date', 'Event', 'By', 'From', 'Target'];
 const PER_PAGE = 50;
-const AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+// A local time to the second as the English console writes it ("Dec 1, 2026 14:05:09").
+const AT = /^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{2}:\d{2}:\d{2}$/;
 
 /** The event rows (the header row has no cell). */
 function auditRows(page: Page): Locator {

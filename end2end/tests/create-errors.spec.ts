@@ -1,7 +1,7 @@
 // Refused creations: the error is shown inline, the dialog stays open with what was typed.
 import { test, expect } from '../support/fixtures';
 import { ELIGIBLE_USER } from '../support/env';
-import { todayUtc, utcDay } from '../support/cli';
+import { dayText, todayUtc, utcDay } from '../support/cli';
 import {
   createDialog,
   openTokensPage,
@@ -44,7 +44,7 @@ test('an expiration date in the past is refused inline and nothing is created', 
   const dialog = await submitCreate(page, { name, expiration: yesterday });
 
   await expect(dialog.getByRole('alert')).toHaveText(
-    `The expiration date cannot be before today (${todayUtc()}).`,
+    `The expiration date cannot be before today (${dayText(todayUtc())}).`,
   );
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Expiration date')).toHaveAttribute('aria-invalid', 'true');

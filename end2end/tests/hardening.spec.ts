@@ -131,12 +131,12 @@ test('Last used: "Never", then the time and address of the last API call', async
   await waitHydrated(page);
   const lastUsed = cell(tokenRow(page, used), 'Last used');
   await expect(lastUsed.locator('span')).toHaveText([
-    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+    /^[A-Z][a-z]{2} \d{1,2}, \d{4} \d{2}:\d{2}$/,
     '127.0.0.1',
   ]);
-  // "YYYY-MM-DD HH:MM" in UTC: the minute of the call.
-  const shown = (await lastUsed.locator('span').first().textContent()) ?? '';
-  const at = Date.parse(`${shown.replace(' ', 'T')}:00Z`);
+  // "YYYY-MM-DDTHH:MM" in UTC: the minute of the call.
+  const shown = (await lastUsed.locator('time').getAttribute('datetime')) ?? '';
+  const at = Date.parse(`${shown}:00Z`);
   expect(at).toBeGreaterThanOrEqual(Math.floor(before / 60_000) * 60_000);
   expect(at).toBeLessThanOrEqual(after);
   await expect(cell(tokenRow(page, idle), 'Last used')).toHaveText('Never');

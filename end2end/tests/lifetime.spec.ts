@@ -2,7 +2,7 @@
 // JETONS_EXPIRY_WARNING_DAYS=7 and JETONS_MAX_TOKEN_LIFETIME=3650d, see support/serve.mjs).
 import { test, expect } from '../support/fixtures';
 import { BASE_URL, LIFETIME_POLICY, PEOPLE } from '../support/env';
-import { utcDay } from '../support/cli';
+import { dayText, utcDay } from '../support/cli';
 import {
   NEW_TOKEN_PATH,
   TOKENS_PATH,
@@ -14,8 +14,7 @@ import {
   submitCreate,
   submitLoginForm,
   tokenRow,
-  uniqueName,
-} from '../support/console';
+  uniqueName, expectDay } from '../support/console';
 
 test.beforeEach(async ({ page }) => {
   await openTokensPage(page);
@@ -71,7 +70,7 @@ test('the date field stops at the longest lifetime, and the server refuses a lat
   const dialog = createDialog(page);
   const date = dialog.getByLabel('Expiration date');
   await expect(date).toHaveAttribute('max', latest);
-  await expect(dialog.getByText(`At the latest ${latest}.`)).toBeVisible();
+  await expect(dialog.getByText(`At the latest ${dayText(latest)}.`)).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
   // A date typed past the limit: the browser itself refuses to send the form.
@@ -87,7 +86,7 @@ test('the date field stops at the longest lifetime, and the server refuses a lat
   await typed.evaluate((input: HTMLInputElement) => input.removeAttribute('max'));
   await dialogAgain.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(dialogAgain.getByRole('alert')).toHaveText(
-    `The expiration date can be ${latest} at the latest (the longest a token may live).`,
+    `The expiration date can be ${dayText(latest)} at the latest (the longest a token may live).`,
   );
   await expect(typed).toHaveAttribute('aria-invalid', 'true');
   await dialogAgain.getByRole('button', { name: 'Cancel' }).click();
@@ -97,7 +96,7 @@ test('the date field stops at the longest lifetime, and the server refuses a lat
   // The last allowed day itself is fine, and the API names it.
   const longest = uniqueName('Longest');
   const token = await createAndReadToken(page, { name: longest, expiration: latest });
-  await expect(cell(tokenRow(page, longest), 'Expiration date')).toHaveText(latest);
+  await expectDay(cell(tokenRow(page, longest), 'Expiration date'), latest);
   const me = await callMe(request, token);
   expect(me.headers()['jetons-token-expires']).toBe(latest);
 });
@@ -113,7 +112,7 @@ test('without JavaScript, the create page shows the same limit', async ({
     const page = await submitLoginForm(context, PEOPLE.admin.password);
     await page.goto(NEW_TOKEN_PATH);
     await expect(page.getByLabel('Expiration date')).toHaveAttribute('max', latest);
-    await expect(page.getByText(`At the latest ${latest}.`)).toBeVisible();
+    await expect(page.getByText(`At the latest ${dayText(latest)}.`)).toBeVisible();
   } finally {
     await context.close();
   }

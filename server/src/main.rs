@@ -11,6 +11,7 @@ mod config;
 mod form;
 mod guard;
 mod health;
+mod language;
 mod listener;
 mod metrics;
 mod no_js;

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use app::created_page;
+use app::language;
 use app::model::{ConsoleError, CreatedToken};
 use app::token_query::TOKENS_PATH;
 
@@ -25,6 +26,7 @@ pub fn is_plain_form_post(headers: &HeaderMap) -> bool {
 
 /// Runs "Create" as the console's own pages do, then shows its answer as a page.
 pub async fn create_token_page(mut request: Request, next: Next, stylesheet: &str) -> Response {
+    let locale = language::of_headers(request.headers());
     request
         .headers_mut()
         .insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -35,13 +37,13 @@ pub async fn create_token_page(mut request: Request, next: Next, stylesheet: &st
         .unwrap_or_default();
     let (status, page) = if status.is_success() {
         match serde_json::from_slice::<CreatedToken>(&bytes) {
-            Ok(created) => (status, created_page::created(&created, stylesheet)),
+            Ok(created) => (status, created_page::created(&created, stylesheet, locale)),
             Err(error) => {
                 tracing::error!(%error, "unreadable answer of create_token");
                 let error = ConsoleError::Internal;
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    created_page::refused(&error, stylesheet),
+                    created_page::refused(&error, stylesheet, locale),
                 )
             }
         }
@@ -49,7 +51,7 @@ pub async fn create_token_page(mut request: Request, next: Next, stylesheet: &st
         let error =
             serde_json::from_slice::<ConsoleError>(&bytes).unwrap_or(ConsoleError::Internal);
         let status = StatusCode::from_u16(error.status()).unwrap_or(status);
-        (status, created_page::refused(&error, stylesheet))
+        (status, created_page::refused(&error, stylesheet, locale))
     };
     (
         status,

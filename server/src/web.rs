@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -16,6 +16,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use app::backend::{Console, LoginThrottle, PasswordChecks, StoreError};
+use app::language::LANGUAGE_PATH;
 use app::{shell, App};
 
 use crate::api;
@@ -24,6 +25,7 @@ use crate::bearer::BearerAuth;
 use crate::config::Settings;
 use crate::guard::{self, MAX_BODY_BYTES};
 use crate::health;
+use crate::language;
 use crate::listener;
 use crate::metrics;
 use crate::revoke::Revocation;
@@ -175,8 +177,15 @@ pub async fn serve(settings: Settings, mut db: Db) -> Result<(), ServeError> {
         );
     }
     let (api, _) = api::routes().split_for_parts();
+    let choose_language = {
+        let edge = Arc::clone(&edge);
+        move |headers: HeaderMap, body: axum::body::Bytes| {
+            language::choose(Arc::clone(&edge), secure_cookies, headers, body)
+        }
+    };
     let app = app
         .merge(api)
+        .route(LANGUAGE_PATH, post(choose_language))
         .route(health::HEALTH_PATH, get(health::healthz))
         .route(health::READY_PATH, get(health::readyz))
         .leptos_routes_with_context(

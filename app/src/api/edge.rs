@@ -80,6 +80,7 @@ pub(crate) fn request() -> Result<(Console, Caller), ConsoleError> {
             session: ConsoleCookie::Session.read(console.secure_cookies, &parts.headers),
             device: ConsoleCookie::Device.read(console.secure_cookies, &parts.headers),
             client: ClientAddr::of(&parts.extensions),
+            locale: crate::language::of_headers(&parts.headers),
         },
         None => Caller::default(),
     };

@@ -12,7 +12,7 @@ pub use edge::ClientAddr;
 
 use leptos::prelude::*;
 
-use crate::model::{AdminInfo, AuditPage, ConsoleError, CreatedToken, EligibleUser, TokenRow};
+use crate::model::{AdminInfo, AuditPage, ConsoleError, CreatedToken, Day, EligibleUser, TokenRow};
 use crate::token_query::TokenPage;
 
 /// Session and right only (see `service::current_admin`).
@@ -78,7 +78,7 @@ pub async fn create_token(
 
 /// The latest expiration date a token created today may get (`None`: no limit).
 #[server(endpoint = "latest_expiration")]
-pub async fn latest_expiration() -> Result<Option<String>, ConsoleError> {
+pub async fn latest_expiration() -> Result<Option<Day>, ConsoleError> {
     let (console, caller) = edge::request()?;
     edge::respond(crate::service::latest_expiration(&console, &caller).await)
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::modal::Modal;
 use crate::model::{ConsoleError, TokenRow};
+use crate::texts::{use_texts, Text};
 
 /// The row a Remove or Delete button belongs to, as the table's HTML describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,16 +64,25 @@ impl TokenTarget {
 pub fn ConfirmTokenDialog(
     /// The token acted on; the dialog closes by setting it to `None`.
     target: RwSignal<Option<TokenTarget>>,
-    title: &'static str,
-    /// The question, built from the token's row.
-    question: fn(&TokenTarget) -> String,
+    title: Text,
+    /// The question, filled with the token's name and user.
+    question: Text,
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] error: Signal<Option<ConsoleError>>,
     #[prop(into)] succeeded: Signal<bool>,
     on_confirm: Callback<i64>,
 ) -> impl IntoView {
+    let words = use_texts();
     let (id, message) = target
-        .with_untracked(|row| row.as_ref().map(|row| (row.id, question(row))))
+        .with_untracked(|row| {
+            row.as_ref().map(|row| {
+                let values = [
+                    ("name", row.name.as_str()),
+                    ("user", row.user_name.as_str()),
+                ];
+                (row.id, words.fill(question, &values))
+            })
+        })
         .unwrap_or_default();
     Effect::new(move |_| {
         if succeeded.get() {
@@ -81,12 +91,12 @@ pub fn ConfirmTokenDialog(
     });
     view! {
         <Modal labelled_by="confirm-title" described_by="confirm-message" on_close=Callback::new(move |()| target.set(None))>
-            <h2 id="confirm-title">{title}</h2>
+            <h2 id="confirm-title">{words.get(title)}</h2>
             <p id="confirm-message">{message}</p>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{words.error(&e)}</p> })}
             <div class="dialog-actions">
                 <button type="button" on:click=move |_| target.set(None)>
-                    "Cancel"
+                    {words.get(Text::Cancel)}
                 </button>
                 <button
                     type="button"
@@ -94,7 +104,7 @@ pub fn ConfirmTokenDialog(
                     disabled=move || pending.get()
                     on:click=move |_| on_confirm.run(id)
                 >
-                    "Confirm"
+                    {words.get(Text::Confirm)}
                 </button>
             </div>
         </Modal>

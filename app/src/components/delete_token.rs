@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::confirm::{ConfirmTokenDialog, TokenTarget};
 use crate::api::DeleteToken;
+use crate::texts::Text;
 
 #[component]
 pub fn DeleteTokenDialog(
@@ -13,12 +14,8 @@ pub fn DeleteTokenDialog(
     view! {
         <ConfirmTokenDialog
             target
-            title="Delete the token"
-            question=|row| format!(
-                "Delete the token “{}” of {}? It will no longer be usable and will disappear from the table.",
-                row.name,
-                row.user_name,
-            )
+            title=Text::DeleteTitle
+            question=Text::DeleteQuestion
             pending=action.pending()
             error=Signal::derive(move || action.value().get().and_then(Result::err))
             succeeded=Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))

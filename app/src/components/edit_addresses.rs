@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use super::confirm::TokenTarget;
 use super::modal::Modal;
-use super::token_fields::ALLOWED_ADDRESSES_HELP;
 use crate::api::SetAllowedAddresses;
 use crate::model::Field;
+use crate::texts::{use_texts, Text};
 
 #[component]
 pub fn EditAddressesDialog(
@@ -27,18 +27,20 @@ pub fn EditAddressesDialog(
             target.set(None);
         }
     });
+    let words = use_texts();
+    let t = move |text| words.get(text);
     let error = move || {
         action.value().get().and_then(Result::err).map(|e| {
             e.message_for(Field::AllowedAddresses)
-                .map_or_else(|| e.to_string(), str::to_owned)
+                .map_or_else(|| words.error(&e), str::to_owned)
         })
     };
     let close = Callback::new(move |()| target.set(None));
     view! {
         <Modal labelled_by="addresses-title" described_by="addresses-token" on_close=close>
-            <h2 id="addresses-title">"Allowed addresses"</h2>
-            <p id="addresses-token">{format!("Token “{name}”")}</p>
-            <label for="token-addresses-edit">"Allowed addresses"</label>
+            <h2 id="addresses-title">{t(Text::AllowedAddresses)}</h2>
+            <p id="addresses-token">{words.fill(Text::AddressesOfToken, &[("name", &name)])}</p>
+            <label for="token-addresses-edit">{t(Text::AllowedAddresses)}</label>
             <textarea
                 id="token-addresses-edit"
                 rows="4"
@@ -48,12 +50,12 @@ pub fn EditAddressesDialog(
                 on:input=move |event| text.set(event_target_value(&event))
             ></textarea>
             <p id="token-addresses-edit-help" class="help">
-                {ALLOWED_ADDRESSES_HELP}
+                {t(Text::AddressesHelp)}
             </p>
             {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <div class="dialog-actions">
                 <button type="button" on:click=move |_| close.run(())>
-                    "Cancel"
+                    {t(Text::Cancel)}
                 </button>
                 <button
                     type="button"
@@ -67,7 +69,7 @@ pub fn EditAddressesDialog(
                             });
                     }
                 >
-                    "Save"
+                    {t(Text::Save)}
                 </button>
             </div>
         </Modal>

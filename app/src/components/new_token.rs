@@ -9,42 +9,44 @@ use server_fn::ServerFn;
 
 use super::shell::ConsoleShell;
 use super::token_fields::{AllowedAddresses, NameAndExpiration};
-use crate::api::{latest_expiration, CreateToken};
+use crate::api::CreateToken;
+use crate::i18n::td_string;
+use crate::language;
+use crate::texts::{self, Texts};
 use crate::token_query::TOKENS_PATH;
 
 #[component]
 pub fn NewTokenPage() -> impl IntoView {
-    let latest = Resource::new(|| (), |_| latest_expiration());
+    let locale = language::current();
+    let latest = texts::latest_expiration(locale);
+    // The fields shared with the dialog take their words as the dialog does.
+    provide_context(Texts::new(locale, latest.as_ref()));
+    let latest = Signal::stored(latest.map(|latest| latest.day));
+    let heading = td_string!(locale, tokens.create_button);
+    let title = td_string!(locale, app.page_title, page = heading);
     view! {
-        <Title text="Create an API token — Administration console" />
+        <Title text=title.to_string() />
         <ConsoleShell>
-            <nav class="breadcrumb" aria-label="Breadcrumb">
-                "Administration console › Security › API tokens"
+            <nav class="breadcrumb" aria-label=td_string!(locale, nav.breadcrumb_label)>
+                {td_string!(locale, nav.breadcrumb_tokens)}
             </nav>
-            <h1>"Create an API token"</h1>
+            <h1>{heading}</h1>
             <form method="post" action=CreateToken::PATH class="form page-form">
                 <input type="hidden" name="user_id" value="" />
-                <label for="token-user">"User"</label>
+                <label for="token-user">{td_string!(locale, tokens.user)}</label>
                 <input
                     id="token-user"
                     name="user"
                     autocomplete="off"
                     aria-describedby="token-user-help"
                 />
-                <p id="token-user-help" class="help">
-                    "The login of a technical user working in the company today."
-                </p>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        let latest = latest.await.ok().flatten();
-                        view! { <NameAndExpiration action=None latest=Signal::stored(latest) /> }
-                    })}
-                </Suspense>
+                <p id="token-user-help" class="help">{td_string!(locale, create.user_help)}</p>
+                <NameAndExpiration action=None latest />
                 <AllowedAddresses action=None />
                 <div class="dialog-actions">
-                    <a href=TOKENS_PATH>"Cancel"</a>
+                    <a href=TOKENS_PATH>{td_string!(locale, dialog.cancel)}</a>
                     <button type="submit" class="primary">
-                        "Create"
+                        {td_string!(locale, dialog.create)}
                     </button>
                 </div>
             </form>

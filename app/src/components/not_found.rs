@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::i18n::td_string;
+use crate::language;
 use crate::routes::TOKENS_PATH;
 
 #[component]
@@ -8,11 +10,12 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
+    let locale = language::current();
     view! {
         <main class="standalone">
-            <h1>"Page not found"</h1>
+            <h1>{td_string!(locale, pages.not_found)}</h1>
             <p>
-                <a href=TOKENS_PATH>"Back to the administration console"</a>
+                <a href=TOKENS_PATH>{td_string!(locale, pages.back_to_console)}</a>
             </p>
         </main>
     }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::confirm::{ConfirmTokenDialog, TokenTarget};
 use crate::api::RemoveToken;
+use crate::texts::Text;
 
 #[component]
 pub fn RemoveTokenDialog(
@@ -13,12 +14,8 @@ pub fn RemoveTokenDialog(
     view! {
         <ConfirmTokenDialog
             target
-            title="Remove the token"
-            question=|row| format!(
-                "Remove the token “{}” of {}? It will no longer be usable and will stay in the table with today's removal date.",
-                row.name,
-                row.user_name,
-            )
+            title=Text::RemoveTitle
+            question=Text::RemoveQuestion
             pending=action.pending()
             error=Signal::derive(move || action.value().get().and_then(Result::err))
             succeeded=Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))

@@ -5,14 +5,17 @@ use leptos::prelude::*;
 
 use super::confirm::TokenTarget;
 use super::modal::Modal;
-use crate::api::{latest_expiration, RotateToken};
+use crate::api::RotateToken;
 use crate::model::{Field, RotationOverlap};
+use crate::texts::{use_texts, Text};
 
 #[component]
 pub fn RotateTokenDialog(
     action: ServerAction<RotateToken>,
     /// The token rotated; the dialog closes by setting it to `None`.
     target: RwSignal<Option<TokenTarget>>,
+    /// The lifetime policy's last day (`YYYY-MM-DD`), if any: the date field stops there.
+    latest: Signal<Option<String>>,
 ) -> impl IntoView {
     let (id, name, expires) = target
         .with_untracked(|row| {
@@ -20,31 +23,24 @@ pub fn RotateTokenDialog(
                 .map(|row| (row.id, row.name.clone(), row.rotation_expires.clone()))
         })
         .unwrap_or_default();
-    let latest = RwSignal::new(None::<String>);
-    leptos::task::spawn_local(async move {
-        // Without the answer the field has no limit; the server still applies it.
-        if let Ok(day) = latest_expiration().await {
-            latest.set(day);
-        }
-    });
+    let words = use_texts();
+    let t = move |text| words.get(text);
     let error = move || action.value().get().and_then(Result::err);
     let expiration_error =
         move || error().and_then(|e| e.message_for(Field::Expiration).map(str::to_owned));
     let general_error = move || {
         error()
             .filter(|e| !e.is_about_fields())
-            .map(|e| e.to_string())
+            .map(|e| words.error(&e))
     };
     let close = Callback::new(move |()| target.set(None));
     view! {
         <Modal labelled_by="rotate-title" described_by="rotate-token" on_close=close>
-            <h2 id="rotate-title">"Rotate the token"</h2>
-            <p id="rotate-token">
-                {format!("A new token replaces “{name}”, for the same user and name.")}
-            </p>
+            <h2 id="rotate-title">{t(Text::RotateTitle)}</h2>
+            <p id="rotate-token">{words.fill(Text::RotateDescription, &[("name", &name)])}</p>
             <ActionForm action=action attr:class="form">
                 <input type="hidden" name="id" value=id.to_string() />
-                <label for="rotate-expiration">"Expiration date"</label>
+                <label for="rotate-expiration">{t(Text::ExpirationDate)}</label>
                 <input
                     id="rotate-expiration"
                     name="expiration"
@@ -55,14 +51,14 @@ pub fn RotateTokenDialog(
                     aria-invalid=move || expiration_error().is_some().to_string()
                 />
                 <p id="rotate-expiration-help" class="help">
-                    "By default, today plus the old token's lifetime."
-                    {move || latest.get().map(|day| format!(" At the latest {day}."))}
+                    {t(Text::RotateExpirationHelp)}
+                    {format!(" {}", t(Text::AtTheLatest))}
                 </p>
                 {move || {
                     expiration_error()
                         .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
                 }}
-                <label for="rotate-overlap">"The old token keeps working"</label>
+                <label for="rotate-overlap">{t(Text::RotateOverlap)}</label>
                 <select id="rotate-overlap" name="overlap">
                     {RotationOverlap::ALL
                         .into_iter()
@@ -72,7 +68,7 @@ pub fn RotateTokenDialog(
                                     value=overlap.code()
                                     selected=overlap == RotationOverlap::Immediately
                                 >
-                                    {overlap.label()}
+                                    {t(overlap.text())}
                                 </option>
                             }
                         })
@@ -81,10 +77,10 @@ pub fn RotateTokenDialog(
                 {move || general_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                 <div class="dialog-actions">
                     <button type="button" on:click=move |_| close.run(())>
-                        "Cancel"
+                        {t(Text::Cancel)}
                     </button>
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        "Rotate"
+                        {t(Text::RotateSubmit)}
                     </button>
                 </div>
             </ActionForm>

@@ -15,6 +15,7 @@ use super::rotate_token::RotateTokenDialog;
 use super::token_reveal::TokenRevealDialog;
 use crate::api::{CreateToken, DeleteToken, RemoveToken, RotateToken, SetAllowedAddresses};
 use crate::navigation;
+use crate::texts::Texts;
 
 /// What a button marked `data-token-action` opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +60,12 @@ impl TokenAction {
     }
 }
 
+/// `texts`: the dialogs' words, in the page's language; `latest`: the last expiration date a
+/// new token may get (`YYYY-MM-DD`), if the lifetime policy sets one.
 #[island]
-pub fn TokenDialogs() -> impl IntoView {
+pub fn TokenDialogs(texts: Texts, latest: Option<String>) -> impl IntoView {
+    provide_context(texts);
+    let latest = Signal::stored(latest);
     let create = ServerAction::<CreateToken>::new();
     let remove = ServerAction::<RemoveToken>::new();
     let delete = ServerAction::<DeleteToken>::new();
@@ -138,7 +143,7 @@ pub fn TokenDialogs() -> impl IntoView {
 
     view! {
         <Show when=move || creating.get()>
-            <CreateTokenDialog action=create open=creating />
+            <CreateTokenDialog action=create open=creating latest />
         </Show>
         <Show when=move || revealed.with(Option::is_some)>
             <TokenRevealDialog revealed />
@@ -150,7 +155,7 @@ pub fn TokenDialogs() -> impl IntoView {
             <DeleteTokenDialog action=delete target=deleting />
         </Show>
         <Show when=move || rotating.with(Option::is_some)>
-            <RotateTokenDialog action=rotate target=rotating />
+            <RotateTokenDialog action=rotate target=rotating latest />
         </Show>
         <Show when=move || editing.with(Option::is_some)>
             <EditAddressesDialog action=edit target=editing />

@@ -6,13 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::CreateToken;
 use crate::model::Field;
-
-pub const ALLOWED_ADDRESSES_HELP: &str = "Optional: IPv4 or IPv6 addresses or CIDR ranges \
-     (203.0.113.7, 10.0.0.0/8, 2001:db8::/32), one per line or separated by commas. Empty: any \
-     address.";
-
-pub const EXPIRATION_HELP: &str =
-    "Empty means today. The token can no longer be used once this date has passed.";
+use crate::texts::{use_texts, Text};
 
 type CreateAction = Option<ServerAction<CreateToken>>;
 
@@ -34,11 +28,13 @@ pub fn FieldError(action: CreateAction, field: Field) -> impl IntoView {
     }
 }
 
-/// `latest`: the lifetime policy's last allowed date, if any (the date input stops there).
+/// `latest`: the lifetime policy's last allowed date, if any (the date input stops there;
+/// [`Text::AtTheLatest`] says it).
 #[component]
 pub fn NameAndExpiration(action: CreateAction, latest: Signal<Option<String>>) -> impl IntoView {
+    let words = use_texts();
     view! {
-        <label for="token-name">"Token name"</label>
+        <label for="token-name">{words.get(Text::TokenName)}</label>
         <input
             id="token-name"
             name="name"
@@ -47,7 +43,7 @@ pub fn NameAndExpiration(action: CreateAction, latest: Signal<Option<String>>) -
             aria-invalid=invalid(action, Field::Name)
         />
         <FieldError action field=Field::Name />
-        <label for="token-expiration">"Expiration date"</label>
+        <label for="token-expiration">{words.get(Text::ExpirationDate)}</label>
         <input
             id="token-expiration"
             name="expiration"
@@ -57,8 +53,8 @@ pub fn NameAndExpiration(action: CreateAction, latest: Signal<Option<String>>) -
             max=move || latest.get()
         />
         <p id="token-expiration-help" class="help">
-            {EXPIRATION_HELP}
-            {move || latest.get().map(|day| format!(" At the latest {day}."))}
+            {words.get(Text::ExpirationHelp)}
+            {format!(" {}", words.get(Text::AtTheLatest))}
         </p>
         <FieldError action field=Field::Expiration />
     }
@@ -67,8 +63,9 @@ pub fn NameAndExpiration(action: CreateAction, latest: Signal<Option<String>>) -
 /// "Allowed addresses" of a new token.
 #[component]
 pub fn AllowedAddresses(action: CreateAction) -> impl IntoView {
+    let words = use_texts();
     view! {
-        <label for="token-addresses">"Allowed addresses"</label>
+        <label for="token-addresses">{words.get(Text::AllowedAddresses)}</label>
         <textarea
             id="token-addresses"
             name="allowed_addresses"
@@ -77,7 +74,7 @@ pub fn AllowedAddresses(action: CreateAction) -> impl IntoView {
             aria-invalid=invalid(action, Field::AllowedAddresses)
         ></textarea>
         <p id="token-addresses-help" class="help">
-            {ALLOWED_ADDRESSES_HELP}
+            {words.get(Text::AddressesHelp)}
         </p>
         <FieldError action field=Field::AllowedAddresses />
     }

@@ -4,37 +4,41 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
+use crate::i18n::td_string;
+use crate::language;
 use crate::model::TokenStatus;
 use crate::token_query::{TokenQuery, SEARCH_MAX_CHARS, TOKENS_PATH};
+use crate::words;
 
 #[component]
 pub fn TokenFilters(query: TokenQuery) -> impl IntoView {
+    let locale = language::current();
     let filtered = query.status.is_some() || query.user.is_some() || query.search.is_some();
     let params = query.to_params();
     view! {
-        <Form method="get" action=TOKENS_PATH attr:class="filters" attr:role="search" attr:aria-label="Filter tokens">
+        <Form method="get" action=TOKENS_PATH attr:class="filters" attr:role="search" attr:aria-label=td_string!(locale, filters.label)>
             <div class="filter">
-                <label for="filter-q">"Search"</label>
+                <label for="filter-q">{td_string!(locale, filters.search)}</label>
                 <input
                     id="filter-q"
                     name="q"
                     type="search"
                     maxlength=SEARCH_MAX_CHARS.to_string()
-                    placeholder="Token name, user login or name"
-                    title="Three characters or more are found anywhere in a token name, user login or name; one or two, at their start."
+                    placeholder=td_string!(locale, filters.search_placeholder)
+                    title=td_string!(locale, filters.search_help)
                     value=params.q.clone().unwrap_or_default()
                 />
             </div>
             <div class="filter">
-                <label for="filter-status">"Status"</label>
+                <label for="filter-status">{td_string!(locale, table.status)}</label>
                 <select id="filter-status" name="status">
-                    <option value="" selected=query.status.is_none()>"Any status"</option>
+                    <option value="" selected=query.status.is_none()>{td_string!(locale, filters.any_status)}</option>
                     {TokenStatus::ALL
                         .into_iter()
                         .map(|status| {
                             view! {
                                 <option value=status.code() selected=query.status == Some(status)>
-                                    {status.label()}
+                                    {words::status(locale, status)}
                                 </option>
                             }
                         })
@@ -42,7 +46,7 @@ pub fn TokenFilters(query: TokenQuery) -> impl IntoView {
                 </select>
             </div>
             <div class="filter">
-                <label for="filter-user">"User login"</label>
+                <label for="filter-user">{td_string!(locale, filters.user_login)}</label>
                 <input
                     id="filter-user"
                     name="user"
@@ -54,8 +58,8 @@ pub fn TokenFilters(query: TokenQuery) -> impl IntoView {
             {params.sort.map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
             {params.dir.map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
             <div class="filter-actions">
-                <button type="submit">"Filter"</button>
-                {filtered.then(|| view! { <a href=query.cleared().href()>"Clear filters"</a> })}
+                <button type="submit">{td_string!(locale, filters.submit)}</button>
+                {filtered.then(|| view! { <a href=query.cleared().href()>{td_string!(locale, filters.clear)}</a> })}
             </div>
         </Form>
     }
@@ -64,15 +68,20 @@ pub fn TokenFilters(query: TokenQuery) -> impl IntoView {
 /// "Previous page" / "Next page" of the tokens table; plain links.
 #[component]
 pub fn TokenPager(previous: Option<String>, next: Option<String>) -> impl IntoView {
+    let locale = language::current();
+    let (before, after) = (
+        td_string!(locale, table.previous_page),
+        td_string!(locale, table.next_page),
+    );
     view! {
-        <nav class="pager" aria-label="Token pages">
+        <nav class="pager" aria-label=td_string!(locale, table.pages_label)>
             {match previous {
-                Some(href) => view! { <a href=href rel="prev">"Previous page"</a> }.into_any(),
-                None => view! { <span class="pager-off" aria-disabled="true">"Previous page"</span> }.into_any(),
+                Some(href) => view! { <a href=href rel="prev">{before}</a> }.into_any(),
+                None => view! { <span class="pager-off" aria-disabled="true">{before}</span> }.into_any(),
             }}
             {match next {
-                Some(href) => view! { <a href=href rel="next">"Next page"</a> }.into_any(),
-                None => view! { <span class="pager-off" aria-disabled="true">"Next page"</span> }.into_any(),
+                Some(href) => view! { <a href=href rel="next">{after}</a> }.into_any(),
+                None => view! { <span class="pager-off" aria-disabled="true">{after}</span> }.into_any(),
             }}
         </nav>
     }

@@ -7,10 +7,20 @@ use leptos::task::spawn_local;
 use super::icons::EyeIcon;
 use super::modal::Modal;
 use crate::clipboard;
+use crate::texts::{use_texts, Text};
 
 #[component]
 pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
+    let words = use_texts();
+    let t = move |text| words.get(text);
     let shown = RwSignal::new(false);
+    let eye_label = move || {
+        t(if shown.get() {
+            Text::HideToken
+        } else {
+            Text::ShowToken
+        })
+    };
     let copy_error = RwSignal::new(None::<String>);
     let masked = move || {
         revealed.with(|token| {
@@ -29,16 +39,14 @@ pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
         spawn_local(async move {
             match clipboard::write_text(&token).await {
                 Ok(()) => revealed.set(None),
-                Err(error) => copy_error.set(Some(error.to_string())),
+                Err(error) => copy_error.set(Some(t(error.text()))),
             }
         });
     };
     view! {
         <Modal labelled_by="token-title" described_by="token-warning" on_close=Callback::new(move |()| revealed.set(None))>
-                <h2 id="token-title">"API token"</h2>
-                <p id="token-warning" class="warning">
-                    "Copy this token now: it is no longer possible to view the token once the window is closed."
-                </p>
+                <h2 id="token-title">{t(Text::RevealTitle)}</h2>
+                <p id="token-warning" class="warning">{t(Text::RevealWarning)}</p>
                 <div class="token-box">
                     <code class="token-value" data-testid="token-value" data-masked=move || (!shown.get()).to_string()>
                         {masked}
@@ -47,8 +55,8 @@ pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
                         type="button"
                         class="icon-button"
                         aria-pressed=move || shown.get().to_string()
-                        aria-label=move || if shown.get() { "Hide token" } else { "Show token" }
-                        title=move || if shown.get() { "Hide token" } else { "Show token" }
+                        aria-label=eye_label
+                        title=eye_label
                         on:click=move |_| shown.update(|s| *s = !*s)
                     >
                         {move || view! { <EyeIcon open=!shown.get() /> }}
@@ -57,10 +65,10 @@ pub fn TokenRevealDialog(revealed: RwSignal<Option<String>>) -> impl IntoView {
                 {move || copy_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
                 <div class="dialog-actions">
                     <button type="button" class="primary" on:click=copy>
-                        "Copy to the clipboard"
+                        {t(Text::Copy)}
                     </button>
                     <button type="button" on:click=move |_| revealed.set(None)>
-                        "Close"
+                        {t(Text::Close)}
                     </button>
                 </div>
         </Modal>

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::td_string;
+use crate::language;
 use crate::product::{FLAG_DOMAIN, FLAG_LABEL};
+use crate::words;
 
 use super::shell::ConsoleShell;
 use super::token_dialogs::TokenAction;
@@ -16,8 +19,14 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ApiTokensPage() -> impl IntoView {
+    let locale = language::current();
+    let title = td_string!(
+        locale,
+        app.page_title,
+        page = td_string!(locale, nav.api_tokens)
+    );
     view! {
-        <Title text="API tokens — Administration console" />
+        <Title text=title.to_string() />
         <ConsoleShell>
             <ApiTokens />
         </ConsoleShell>
@@ -27,6 +36,7 @@ pub fn ApiTokensPage() -> impl IntoView {
 /// Rendered on the server only; the dialogs (`token_dialogs`) show it again after a change.
 #[component]
 fn ApiTokens() -> impl IntoView {
+    let locale = language::current();
     // The table's state is the URL query: links and the filter form change it.
     let url_query = use_query_map();
     let params = url_query.with_untracked(|map| QueryParams {
@@ -56,10 +66,10 @@ fn ApiTokens() -> impl IntoView {
     );
 
     view! {
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-            "Administration console › Security › API tokens"
+        <nav class="breadcrumb" aria-label=td_string!(locale, nav.breadcrumb_label)>
+            {td_string!(locale, nav.breadcrumb_tokens)}
         </nav>
-        <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+        <Transition fallback=move || view! { <p class="loading">{td_string!(locale, tokens.loading)}</p> }>
             {move || Suspend::new(async move {
                 let (params, page) = tokens.await;
                 match page {
@@ -72,7 +82,7 @@ fn ApiTokens() -> impl IntoView {
                         let next = link(page.next, PageAt::After);
                         view! {
                             <div class="page-head">
-                                <h1>"API tokens"</h1>
+                                <h1>{td_string!(locale, nav.api_tokens)}</h1>
                                 // Without JavaScript, the button leads to a page of its own.
                                 <form method="get" action=NEW_TOKEN_PATH>
                                     <button
@@ -80,12 +90,12 @@ fn ApiTokens() -> impl IntoView {
                                         class="primary"
                                         {..TokenAction::Create.attribute()}
                                     >
-                                        "Create an API token"
+                                        {td_string!(locale, tokens.create_button)}
                                     </button>
                                 </form>
                             </div>
                             <TokenFilters query=query.clone() />
-                            <p class="matches" role="status">{page.matches.label()}</p>
+                            <p class="matches" role="status">{words::matches(locale, page.matches)}</p>
                             <TokensTable rows=page.rows query />
                             <TokenPager previous next />
                         }
@@ -94,15 +104,16 @@ fn ApiTokens() -> impl IntoView {
                     Err(error @ ConsoleError::FeatureDisabled) => {
                         view! {
                             <div class="page-head">
-                                <h1>"API tokens"</h1>
+                                <h1>{td_string!(locale, nav.api_tokens)}</h1>
                             </div>
                             <section class="notice" role="status">
-                                <h2>"Feature disabled"</h2>
-                                <p>{error.to_string()}</p>
+                                <h2>{td_string!(locale, tokens.feature_disabled)}</h2>
+                                <p>{words::error(locale, &error)}</p>
                                 <p>
-                                    {format!(
-                                        "Ask an administrator to enable the feature flag in the domain {FLAG_DOMAIN}, label {FLAG_LABEL}.",
-                                    )}
+                                    {td_string!(
+                                        locale, tokens.feature_disabled_help,
+                                        domain = FLAG_DOMAIN, label = FLAG_LABEL
+                                    ).to_string()}
                                 </p>
                             </section>
                         }
@@ -112,10 +123,10 @@ fn ApiTokens() -> impl IntoView {
                         let bad_query = matches!(error, ConsoleError::BadRequest { .. });
                         view! {
                             <div class="page-head">
-                                <h1>"API tokens"</h1>
+                                <h1>{td_string!(locale, nav.api_tokens)}</h1>
                             </div>
-                            <p class="form-error" role="alert">{error.to_string()}</p>
-                            {bad_query.then(|| view! { <p><a href=TOKENS_PATH>"Show all tokens"</a></p> })}
+                            <p class="form-error" role="alert">{words::error(locale, &error)}</p>
+                            {bad_query.then(|| view! { <p><a href=TOKENS_PATH>{td_string!(locale, tokens.show_all)}</a></p> })}
                         }
                             .into_any()
                     }

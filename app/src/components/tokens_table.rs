@@ -5,30 +5,35 @@ use leptos::prelude::*;
 use super::confirm::TokenTarget;
 use super::icons::{AddressIcon, DeleteIcon, RemoveIcon, RotateIcon};
 use super::token_dialogs::TokenAction;
-use crate::model::{days_left, TokenRow, TokenStatus};
+use crate::i18n::td_string;
+use crate::language;
+use crate::model::{TokenRow, TokenStatus};
 use crate::token_query::{PageAt, SortKey, TokenQuery};
+use crate::words;
 
 /// A column header that sorts the table by `key` (again: the other way round).
 #[component]
 fn SortHeader(key: SortKey, query: TokenQuery) -> impl IntoView {
+    let locale = language::current();
     let sorted = (query.sort == key).then(|| query.order().aria());
     view! {
         <th scope="col" aria-sort=sorted>
-            <a href=query.sorted_by(key).href()>{key.label()}</a>
+            <a href=query.sorted_by(key).href()>{words::sort_key(locale, key)}</a>
         </th>
     }
 }
 
 #[component]
 pub fn TokensTable(rows: Vec<TokenRow>, query: TokenQuery) -> impl IntoView {
+    let locale = language::current();
     if rows.is_empty() {
         let filtered = query.status.is_some() || query.user.is_some() || query.search.is_some();
         let message = if query.page != PageAt::First {
-            "No tokens on this page."
+            td_string!(locale, table.empty_page)
         } else if filtered {
-            "No API token matches these filters."
+            td_string!(locale, table.empty_filtered)
         } else {
-            "No API token yet."
+            td_string!(locale, table.empty)
         };
         return view! { <p class="empty">{message}</p> }.into_any();
     }
@@ -42,11 +47,11 @@ pub fn TokensTable(rows: Vec<TokenRow>, query: TokenQuery) -> impl IntoView {
                     {header(SortKey::Created)}
                     {header(SortKey::Expires)}
                     {header(SortKey::LastUsed)}
-                    <th scope="col">"Removal date"</th>
-                    <th scope="col">"Removal"</th>
-                    <th scope="col">"Status"</th>
+                    <th scope="col">{td_string!(locale, table.removal_date)}</th>
+                    <th scope="col">{td_string!(locale, table.removal)}</th>
+                    <th scope="col">{td_string!(locale, table.status)}</th>
                     <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
+                        <span class="visually-hidden">{td_string!(locale, table.actions)}</span>
                     </th>
                 </tr>
             </thead>
@@ -64,6 +69,7 @@ pub fn TokensTable(rows: Vec<TokenRow>, query: TokenQuery) -> impl IntoView {
 /// The row's `data-token-*` attributes tell the dialogs which token a button acts on.
 #[component]
 fn TokenLine(row: TokenRow) -> impl IntoView {
+    let locale = language::current();
     let removed = row.status == TokenStatus::Removed;
     // A rotated token still works through its overlap: it can be stopped at once.
     let removable = !removed || row.works_until.is_some();
@@ -74,10 +80,12 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
         TokenStatus::Removed => "status status-removed",
         TokenStatus::UserInactive => "status status-inactive",
     };
-    let remove_label = format!("Remove token {}", row.name);
-    let delete_label = format!("Delete token {}", row.name);
-    let edit_label = format!("Edit allowed addresses of token {}", row.name);
-    let rotate_label = format!("Rotate token {}", row.name);
+    let name = row.name.as_str();
+    let remove_label = td_string!(locale, table.remove_label, name = name).to_string();
+    let delete_label = td_string!(locale, table.delete_label, name = name).to_string();
+    let edit_label = td_string!(locale, table.edit_addresses_label, name = name).to_string();
+    let rotate_label = td_string!(locale, table.rotate_label, name = name).to_string();
+    let removed_word = td_string!(locale, status.removed);
     view! {
         <tr {..TokenTarget::attributes(&row)}>
             <td>
@@ -91,49 +99,56 @@ fn TokenLine(row: TokenRow) -> impl IntoView {
                     .allowed_addresses
                     .clone()
                     .map(|allowed| {
-                        view! { <span class="token-allowed">{format!("Allowed from {allowed}")}</span> }
+                        view! { <span class="token-allowed">{td_string!(locale, table.allowed_from, addresses = allowed).to_string()}</span> }
                     })}
             </td>
-            <td>{row.created_on.clone()}</td>
-            <td>{row.expires_on.clone()}</td>
+            <td><time datetime=row.created_on.clone()>{words::date(locale, &row.created_on)}</time></td>
+            <td><time datetime=row.expires_on.clone()>{words::date(locale, &row.expires_on)}</time></td>
             <td class="last-used">
                 {match (row.last_used.clone(), row.last_used_from.clone()) {
                     (Some(at), from) => {
                         view! {
-                            <span class="last-used-at">{at}</span>
+                            <span class="last-used-at">
+                                <time datetime=at.replace(' ', "T")>{words::date_time(locale, &at)}</time>
+                            </span>
                             <span class="last-used-from">{from}</span>
                         }
                             .into_any()
                     }
-                    (None, _) => view! { <span class="never">"Never"</span> }.into_any(),
+                    (None, _) => view! { <span class="never">{td_string!(locale, table.never)}</span> }.into_any(),
                 }}
             </td>
-            <td>{row.removed_on.clone().unwrap_or_default()}</td>
+            <td>
+                {row
+                    .removed_on
+                    .clone()
+                    .map(|day| view! { <time datetime=day.clone()>{words::date(locale, &day)}</time> })}
+            </td>
             <td class="removal">
                 {removed
                     .then(|| {
                         view! {
-                            <span class="removed-icon" role="img" aria-label="Removed" title="Removed">
+                            <span class="removed-icon" role="img" aria-label=removed_word title=removed_word>
                                 <RemoveIcon />
                             </span>
                         }
                     })}
                 {row
                     .removal_reason
-                    .map(|reason| view! { <span class="removal-reason">{reason.label()}</span> })}
+                    .map(|reason| view! { <span class="removal-reason">{words::removal_reason(locale, reason)}</span> })}
                 {row
                     .works_until
                     .clone()
                     .map(|at| {
-                        view! { <span class="removal-reason">{format!("Works until {at}")}</span> }
+                        view! { <span class="removal-reason">{td_string!(locale, table.works_until, at = words::date_time(locale, &at)).to_string()}</span> }
                     })}
             </td>
             <td>
-                <span class=status_class>{row.status.label()}</span>
+                <span class=status_class>{words::status(locale, row.status)}</span>
                 {row
                     .expires_in_days
                     .map(|days| {
-                        view! { " " <span class="status-days">{format!("({})", days_left(days))}</span> }
+                        view! { " " <span class="status-days">{format!("({})", words::days_left(locale, days))}</span> }
                     })}
             </td>
             <td class="row-actions">

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::eligible_users;
 use crate::model::EligibleUser;
+use crate::texts::{use_texts, Text};
 
 fn option_text(user: &EligibleUser) -> String {
     format!("{} ({})", user.name, user.login)
@@ -96,6 +97,7 @@ pub fn UserCombobox(
         }
     };
     let option_id = |index: usize| format!("token-user-option-{index}");
+    let words = use_texts();
 
     view! {
         <div class="combobox">
@@ -105,7 +107,7 @@ pub fn UserCombobox(
                 type="text"
                 role="combobox"
                 autocomplete="off"
-                placeholder="Type a login or a name"
+                placeholder=words.get(Text::UserPlaceholder)
                 aria-autocomplete="list"
                 aria-controls="token-user-options"
                 aria-expanded=move || (open.get() && !shown().is_empty()).to_string()
@@ -125,7 +127,7 @@ pub fn UserCombobox(
                 on:keydown=on_keydown
             />
             <input type="hidden" name="user_id" prop:value=move || chosen.get().map(|u| u.id.to_string()).unwrap_or_default() />
-            <ul id="token-user-options" role="listbox" aria-label="Suggestions" class="combobox-options" hidden=move || shown().is_empty()>
+            <ul id="token-user-options" role="listbox" aria-label=words.get(Text::Suggestions) class="combobox-options" hidden=move || shown().is_empty()>
                 {move || {
                     shown()
                         .into_iter()

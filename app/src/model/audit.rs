@@ -63,25 +63,6 @@ impl AuditAction {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.code() == code)
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::TokenCreated => "Token created",
-            Self::TokenRemoved => "Token removed",
-            Self::TokenDeleted => "Token deleted",
-            Self::TokenRevokedByHolder => "Token revoked by its holder",
-            Self::AllowedAddressesChanged => "Allowed addresses changed",
-            Self::TokenRotated => "Token rotated",
-            Self::LoginSucceeded => "Login succeeded",
-            Self::LoginFailed => "Login failed",
-            Self::LoginThrottled => "Logins blocked",
-            Self::Logout => "Logout",
-            Self::FlagEnabled => "Feature flag enabled",
-            Self::FlagDisabled => "Feature flag disabled",
-            Self::UserAdded => "User added",
-            Self::UserChanged => "User changed",
-        }
-    }
 }
 
 /// One line of the audit log.

@@ -43,12 +43,14 @@ impl RotationOverlap {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// How the rotate dialog names it.
+    pub fn text(self) -> crate::texts::Text {
+        use crate::texts::Text;
         match self {
-            Self::Immediately => "Immediately",
-            Self::OneHour => "1 hour",
-            Self::OneDay => "24 hours",
-            Self::SevenDays => "7 days",
+            Self::Immediately => Text::OverlapImmediately,
+            Self::OneHour => Text::OverlapOneHour,
+            Self::OneDay => Text::OverlapOneDay,
+            Self::SevenDays => Text::OverlapSevenDays,
         }
     }
 
@@ -84,12 +86,5 @@ impl RemovalReason {
 
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|reason| reason.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Holder => "Revoked by its holder",
-            Self::Rotated => "Replaced by rotation",
-        }
     }
 }

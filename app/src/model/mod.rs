@@ -32,18 +32,6 @@ pub enum TokenStatus {
     UserInactive,
 }
 
-impl TokenStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::ExpiresSoon => "Expires soon",
-            Self::Expired => "Expired",
-            Self::Removed => "Removed",
-            Self::UserInactive => "User inactive",
-        }
-    }
-}
-
 /// The browser never shows a row from a server function's answer (the table is the server's
 /// HTML, shown again after each change), so its bundle skips decoding them.
 #[cfg(feature = "hydrate")]
@@ -51,15 +39,6 @@ impl<'de> Deserialize<'de> for TokenRow {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         serde::de::IgnoredAny::deserialize(deserializer)?;
         Ok(Self::default())
-    }
-}
-
-/// "today", "in 1 day", "in 3 days": when a token that expires soon stops.
-pub fn days_left(days: u32) -> String {
-    match days {
-        0 => "today".to_owned(),
-        1 => "in 1 day".to_owned(),
-        days => format!("in {days} days"),
     }
 }
 
@@ -93,6 +72,14 @@ pub struct TokenRow {
     /// When the API last accepted the token (local time, to the minute), and from where.
     pub last_used: Option<String>,
     pub last_used_from: Option<String>,
+}
+
+/// A day for a date field and for the reader: `day` as the field takes it (`YYYY-MM-DD`),
+/// `shown` as the caller's language writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Day {
+    pub day: String,
+    pub shown: String,
 }
 
 /// The "User" field offers at most this many matches.
@@ -314,19 +301,5 @@ impl LoginRefusal {
             .into_iter()
             .find(|refusal| refusal.code() == code)
             .unwrap_or(Self::Invalid)
-    }
-
-    pub fn message(self) -> String {
-        match self {
-            Self::Throttled => {
-                "Too many failed attempts: wait a minute before trying again.".into()
-            }
-            Self::NotEmployed => ConsoleError::NotEmployed.to_string(),
-            Self::Busy => ConsoleError::Busy {
-                retry_after: PASSWORD_CHECK_WAIT_SECONDS,
-            }
-            .to_string(),
-            Self::Invalid => ConsoleError::InvalidCredentials.to_string(),
-        }
     }
 }

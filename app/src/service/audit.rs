@@ -2,6 +2,7 @@
 
 use super::{admin, internal, Actor, Admin, Caller, ConsoleError};
 use crate::backend::{AuditRecord, Author, Console};
+use crate::i18n::td_string;
 use crate::model::{AuditAction, AuditEntry, AuditPage};
 
 /// Audit log lines per page.
@@ -39,6 +40,7 @@ impl<'a> Admin<'a> {
             author: Author::Person(self.person.id),
             name: self.person.login.clone(),
             client: client_of(self.caller),
+            locale: self.caller.locale,
         }
     }
 
@@ -74,7 +76,7 @@ pub async fn audit_log(
     admin(console, caller).await?;
     if page == 0 {
         return Err(ConsoleError::BadRequest {
-            message: "pages are numbered from 1".into(),
+            message: td_string!(caller.locale, audit.pages_numbered_from_1).into(),
         });
     }
     let offset = u64::from(page - 1) * u64::from(AUDIT_PAGE_SIZE);

@@ -26,6 +26,7 @@ use std::net::IpAddr;
 use crate::backend::{Author, Console, PersonRecord, SessionHolder, StoreError};
 use crate::domain::token::sha256_hex;
 use crate::domain::{CONSOLE_RIGHT, FLAG_DOMAIN, FLAG_LABEL};
+use crate::language::Locale;
 use crate::model::{AdminInfo, ConsoleError, DATABASE_RETRY_SECONDS};
 
 /// Who calls, as the request showed it: the secrets its console cookies carry, and its
@@ -37,6 +38,8 @@ pub struct Caller {
     /// The browser's device proof (see [`crate::domain::device`]).
     pub device: Option<String>,
     pub client: Option<IpAddr>,
+    /// The language the caller's messages are written in.
+    pub locale: Locale,
 }
 
 impl fmt::Debug for Caller {
@@ -45,6 +48,7 @@ impl fmt::Debug for Caller {
             .field("session", &self.session.as_ref().map(|_| "…"))
             .field("device", &self.device.as_ref().map(|_| "…"))
             .field("client", &self.client)
+            .field("locale", &self.locale)
             .finish()
     }
 }
@@ -81,6 +85,7 @@ pub(crate) struct Actor<'a> {
     author: Author,
     name: String,
     client: String,
+    locale: Locale,
 }
 
 /// An administrator, checked, and the call they make.

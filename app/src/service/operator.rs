@@ -3,9 +3,11 @@
 //! the console's screen, so it does not apply here.
 
 use super::table::cursor_of;
-use super::tokens::{create_as, delete_as, remove_as, to_row, NO_SUCH_USER};
+use super::tokens::{create_as, delete_as, remove_as, to_row};
 use super::{internal, Actor, NewTokenForm};
 use crate::backend::{Author, Console};
+use crate::i18n::td_string;
+use crate::language::Locale;
 use crate::model::{ConsoleError, CreatedToken, Field, TokenRow};
 use crate::token_query::{Cursor, TokenQuery};
 
@@ -23,6 +25,7 @@ impl Operator<'_> {
             author: Author::Operator(self.name.to_owned()),
             name: self.name.to_owned(),
             client: self.client.to_owned(),
+            locale: Locale::en,
         }
     }
 }
@@ -84,7 +87,8 @@ pub async fn token_page(
             .map_err(internal)?
             .is_none()
         {
-            return Err(ConsoleError::invalid(Field::User, NO_SUCH_USER));
+            let message = td_string!(Locale::en, user_field.no_such_user);
+            return Err(ConsoleError::invalid(Field::User, message));
         }
     }
     let dates = console.status_dates();

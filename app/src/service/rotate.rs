@@ -8,6 +8,8 @@ use super::tokens::{rotation_expires, to_row, token_gone};
 use super::{internal, token_admin, Caller};
 use crate::backend::{Author, Console, NewToken, RotateOutcome, StoreError};
 use crate::domain::{rules, TokenName, TokenSecret};
+use crate::i18n::td_string;
+use crate::messages;
 use crate::model::{AuditAction, ConsoleError, CreatedToken, Field, RotationOverlap};
 
 /// The "Rotate the token" form as sent.
@@ -26,42 +28,37 @@ pub async fn rotate_token(
     form: RotateForm<'_>,
 ) -> Result<CreatedToken, ConsoleError> {
     let admin = token_admin(console, caller).await?;
+    let locale = caller.locale;
     let overlap = RotationOverlap::from_code(form.overlap).ok_or_else(|| {
-        ConsoleError::invalid(
-            Field::Overlap,
-            "Choose how long the old token keeps working: immediately, 1 hour, 24 hours or 7 days."
-                .to_owned(),
-        )
+        ConsoleError::invalid(Field::Overlap, td_string!(locale, rotate.overlap_invalid))
     })?;
     let old = console
         .store
         .token(form.id)
         .await
         .map_err(internal)?
-        .ok_or_else(token_gone)?;
+        .ok_or_else(|| token_gone(locale))?;
     let conflict = |message: String| ConsoleError::Conflict { message };
     if old.removed_at.is_some() {
-        return Err(conflict(
-            "This token has been removed: there is nothing left to rotate.".into(),
-        ));
+        return Err(conflict(td_string!(locale, rotate.removed_token).into()));
     }
     let dates = console.status_dates();
     old.owner_employment
         .eligible_on(dates.today)
-        .map_err(|ineligible| conflict(ineligible.to_string()))?;
+        .map_err(|ineligible| conflict(messages::ineligible(locale, ineligible).into()))?;
     let expires_on = if form.expiration.trim().is_empty() {
         rotation_expires(console, dates, &old)
     } else {
         let latest = console.policy.latest_expiration(dates.today);
         rules::expiration_date(form.expiration, dates.today, latest)
-            .map_err(|e| ConsoleError::invalid(Field::Expiration, e.to_string()))?
+            .map_err(|e| ConsoleError::invalid(Field::Expiration, messages::rule(locale, &e)))?
     };
     let owner = console
         .store
         .person_by_login(&old.owner_login)
         .await
         .map_err(internal)?
-        .ok_or_else(token_gone)?;
+        .ok_or_else(|| token_gone(locale))?;
     let name = TokenName::parse(&old.name)
         .map_err(|e| internal(StoreError::Corrupt(format!("a stored token name: {e}"))))?;
 
@@ -95,15 +92,18 @@ pub async fn rotate_token(
         .map_err(internal)?
     {
         RotateOutcome::Rotated(id) => id,
-        RotateOutcome::NotFound => return Err(token_gone()),
+        RotateOutcome::NotFound => return Err(token_gone(locale)),
         RotateOutcome::AlreadyRemoved => {
-            return Err(conflict("This token has already been removed.".into()))
+            return Err(conflict(td_string!(locale, remove.already_removed).into()))
         }
         RotateOutcome::NameTaken => {
-            return Err(conflict(format!(
-                "{} already has another live token named “{}”.",
-                owner.name, old.name
-            )))
+            let message = td_string!(
+                locale,
+                rotate.name_taken,
+                user = &owner.name,
+                name = &old.name
+            );
+            return Err(conflict(message.to_string()));
         }
     };
     let record = console

@@ -3,6 +3,8 @@
 use super::tokens::to_row;
 use super::{internal, token_admin, Caller};
 use crate::backend::{Console, TokenRecord};
+use crate::i18n::td_string;
+use crate::messages;
 use crate::model::{ConsoleError, EligibleUser, USER_MATCHES};
 use crate::token_query::{
     Cursor, Matches, PageAt, QueryParams, SortKey, TokenPage, TokenQuery, COUNT_LIMIT, PAGE_SIZE,
@@ -34,7 +36,7 @@ pub async fn list_tokens(
 ) -> Result<TokenPage, ConsoleError> {
     token_admin(console, caller).await?;
     let query = TokenQuery::parse(params).map_err(|e| ConsoleError::BadRequest {
-        message: e.to_string(),
+        message: messages::query(caller.locale, &e),
     })?;
     let dates = console.status_dates();
     let page = console
@@ -75,9 +77,12 @@ pub async fn eligible_users(
     let search = search.trim();
     if search.chars().count() > SEARCH_MAX_CHARS || search.chars().any(char::is_control) {
         return Err(ConsoleError::BadRequest {
-            message: format!(
-                "The user search must be at most {SEARCH_MAX_CHARS} characters, without control characters."
-            ),
+            message: td_string!(
+                caller.locale,
+                user_field.search_too_long,
+                max = SEARCH_MAX_CHARS
+            )
+            .to_string(),
         });
     }
     let today = console.today();

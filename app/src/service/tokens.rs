@@ -9,8 +9,11 @@ use crate::backend::{
     TokenRecord,
 };
 use crate::domain::{rules, Allowlist, StatusDates, TokenName, TokenSecret};
+use crate::i18n::td_string;
+use crate::language::Locale;
+use crate::messages;
 use crate::model::{
-    AuditAction, ConsoleError, CreatedToken, Field, FieldError, TokenRow, TokenStatus,
+    AuditAction, ConsoleError, CreatedToken, Day, Field, FieldError, TokenRow, TokenStatus,
 };
 
 pub(super) fn to_row(console: &Console, dates: StatusDates, token: TokenRecord) -> TokenRow {
@@ -104,8 +107,6 @@ pub struct NewTokenForm<'a> {
     pub allowed_addresses: &'a str,
 }
 
-pub(super) const NO_SUCH_USER: &str = "This user does not exist.";
-
 pub async fn create_token(
     console: &Console,
     caller: &Caller,
@@ -121,13 +122,15 @@ pub(super) async fn create_as(
     form: NewTokenForm<'_>,
 ) -> Result<CreatedToken, ConsoleError> {
     let console = actor.console;
+    let locale = actor.locale;
     let today = console.today();
+    let no_such_user = || td_string!(locale, user_field.no_such_user).to_owned();
     // Every field is checked, so the form can show all its problems at once.
     let mut errors = Vec::new();
     let mut refuse = |field: Field, message: String| errors.push(FieldError { field, message });
-    let found = |person: Option<PersonRecord>| person.ok_or_else(|| NO_SUCH_USER.to_owned());
+    let found = |person: Option<PersonRecord>| person.ok_or_else(no_such_user);
     let owner = match (form.user_id.trim(), login_in(form.user)) {
-        ("", "") => Err("Select a user.".to_owned()),
+        ("", "") => Err(td_string!(locale, user_field.select_user).to_owned()),
         ("", login) => found(
             console
                 .store
@@ -137,25 +140,25 @@ pub(super) async fn create_as(
         ),
         (id, _) => match id.parse::<i64>() {
             Ok(id) => found(console.store.person(id).await.map_err(internal)?),
-            Err(_) => Err(NO_SUCH_USER.to_owned()),
+            Err(_) => Err(no_such_user()),
         },
     };
     let owner = owner
         .and_then(|person| match person.employment.eligible_on(today) {
             Ok(()) => Ok(person),
-            Err(ineligible) => Err(ineligible.to_string()),
+            Err(ineligible) => Err(messages::ineligible(locale, ineligible).to_owned()),
         })
         .map_err(|message| refuse(Field::User, message))
         .ok();
     let name = TokenName::parse(form.name)
-        .map_err(|e| refuse(Field::Name, e.to_string()))
+        .map_err(|e| refuse(Field::Name, messages::rule(locale, &e)))
         .ok();
     let latest = console.policy.latest_expiration(today);
     let expires_on = rules::expiration_date(form.expiration, today, latest)
-        .map_err(|e| refuse(Field::Expiration, e.to_string()))
+        .map_err(|e| refuse(Field::Expiration, messages::rule(locale, &e)))
         .ok();
     let allowed = Allowlist::parse(form.allowed_addresses)
-        .map_err(|e| refuse(Field::AllowedAddresses, e.to_string()))
+        .map_err(|e| refuse(Field::AllowedAddresses, messages::allowlist(locale, &e)))
         .ok();
     let (Some(owner), Some(name), Some(expires_on), Some(allowed)) =
         (owner, name, expires_on, allowed)
@@ -188,14 +191,13 @@ pub(super) async fn create_as(
     {
         InsertOutcome::Inserted(id) => id,
         InsertOutcome::NameTaken => {
-            return Err(ConsoleError::invalid(
-                Field::Name,
-                format!(
-                    "{} already has a token named “{}”.",
-                    owner.name,
-                    name.as_str()
-                ),
-            ))
+            let message = td_string!(
+                locale,
+                create.name_taken,
+                user = &owner.name,
+                name = name.as_str()
+            );
+            return Err(ConsoleError::invalid(Field::Name, message.to_string()));
         }
     };
     let record = console
@@ -215,17 +217,23 @@ pub(super) async fn create_as(
 pub async fn latest_expiration(
     console: &Console,
     caller: &Caller,
-) -> Result<Option<String>, ConsoleError> {
+) -> Result<Option<Day>, ConsoleError> {
     token_admin(console, caller).await?;
     Ok(console
         .policy
         .latest_expiration(console.today())
-        .map(|day| day.to_string()))
+        .map(|day| {
+            let day = day.to_string();
+            Day {
+                shown: crate::words::date(caller.locale, &day),
+                day,
+            }
+        }))
 }
 
-pub(super) fn token_gone() -> ConsoleError {
+pub(super) fn token_gone(locale: Locale) -> ConsoleError {
     ConsoleError::NotFound {
-        message: "This token does not exist (it may have been deleted).".into(),
+        message: td_string!(locale, errors.token_not_found).into(),
     }
 }
 
@@ -242,7 +250,7 @@ impl Actor<'_> {
             .token(id)
             .await
             .map_err(internal)?
-            .ok_or_else(token_gone)?;
+            .ok_or_else(|| token_gone(self.locale))?;
         let event = self.event(action, token_target(&token.owner_login, &token.name));
         Ok((token, event))
     }
@@ -270,10 +278,10 @@ pub(super) async fn remove_as(actor: &Actor<'_>, id: i64) -> Result<TokenRow, Co
         RemoveOutcome::Removed => {}
         RemoveOutcome::AlreadyRemoved => {
             return Err(ConsoleError::Conflict {
-                message: "This token has already been removed.".into(),
+                message: td_string!(actor.locale, remove.already_removed).into(),
             })
         }
-        RemoveOutcome::NotFound => return Err(token_gone()),
+        RemoveOutcome::NotFound => return Err(token_gone(actor.locale)),
     }
     tracing::info!(token_id = id, by = %actor.name, "API token removed");
     token.removed_at = Some(removed_at);
@@ -288,8 +296,10 @@ pub async fn set_allowed_addresses(
     text: &str,
 ) -> Result<TokenRow, ConsoleError> {
     let admin = token_admin(console, caller).await?;
-    let allowed = Allowlist::parse(text)
-        .map_err(|e| ConsoleError::invalid(Field::AllowedAddresses, e.to_string()))?;
+    let allowed = Allowlist::parse(text).map_err(|e| {
+        let message = messages::allowlist(caller.locale, &e);
+        ConsoleError::invalid(Field::AllowedAddresses, message)
+    })?;
     let (mut token, mut event) = admin
         .actor()
         .token_event(id, AuditAction::AllowedAddressesChanged)
@@ -309,7 +319,7 @@ pub async fn set_allowed_addresses(
     );
     if token.removed_at.is_some() {
         return Err(ConsoleError::Conflict {
-            message: "This token has been removed: it can no longer be used from anywhere.".into(),
+            message: td_string!(caller.locale, addresses.removed_token).into(),
         });
     }
     if !console
@@ -318,7 +328,7 @@ pub async fn set_allowed_addresses(
         .await
         .map_err(internal)?
     {
-        return Err(token_gone());
+        return Err(token_gone(caller.locale));
     }
     tracing::info!(token_id = id, by = %admin.person.login, "API token's allowed addresses changed");
     token.allowed = allowed;
@@ -339,7 +349,7 @@ pub(super) async fn delete_as(actor: &Actor<'_>, id: i64) -> Result<(), ConsoleE
         .await
         .map_err(internal)?
     {
-        return Err(token_gone());
+        return Err(token_gone(actor.locale));
     }
     tracing::info!(token_id = id, by = %actor.name, "API token deleted");
     Ok(())

@@ -44,17 +44,6 @@ impl SortKey {
         }
     }
 
-    /// The column it sorts, as its header says.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Created => "Creation date",
-            Self::Expires => "Expiration date",
-            Self::Name => "Token name",
-            Self::User => "User",
-            Self::LastUsed => "Last used",
-        }
-    }
-
     /// Dates start with the newest, names with A.
     pub fn natural_order(self) -> SortOrder {
         match self {
@@ -347,29 +336,6 @@ impl TokenQuery {
 pub struct Matches {
     pub count: u64,
     pub exact: bool,
-}
-
-impl Matches {
-    pub fn label(self) -> String {
-        match (self.exact, self.count) {
-            (false, _) => format!("More than {} tokens", grouped(COUNT_LIMIT)),
-            (true, 1) => "1 token".to_owned(),
-            (true, n) => format!("{} tokens", grouped(n)),
-        }
-    }
-}
-
-/// `12345` → `12,345`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// One page of the tokens table, with the positions of its neighbours.

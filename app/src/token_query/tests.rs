@@ -86,39 +86,3 @@ fn sorting_a_column_again_reverses_it_and_starts_over() {
     assert_eq!(by_name.sorted_by(SortKey::Name).order(), SortOrder::Desc);
     assert_eq!(query.sorted_by(SortKey::Created).order(), SortOrder::Asc);
 }
-
-#[test]
-fn counts_read_as_a_person_would_say_them() {
-    assert_eq!(
-        Matches {
-            count: 1,
-            exact: true
-        }
-        .label(),
-        "1 token"
-    );
-    assert_eq!(
-        Matches {
-            count: 0,
-            exact: true
-        }
-        .label(),
-        "0 tokens"
-    );
-    assert_eq!(
-        Matches {
-            count: 1234,
-            exact: true
-        }
-        .label(),
-        "1,234 tokens"
-    );
-    assert_eq!(
-        Matches {
-            count: 10_001,
-            exact: false
-        }
-        .label(),
-        "More than 10,000 tokens"
-    );
-}

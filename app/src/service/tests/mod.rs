@@ -145,6 +145,7 @@ impl World {
             session: Some(secret),
             device: None,
             client: Some(CLIENT),
+            locale: crate::language::Locale::en,
         }
     }
 
