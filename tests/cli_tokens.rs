@@ -206,6 +206,18 @@ fn create_refuses_what_the_console_refuses_and_changes_nothing() {
         assert_eq!(out.status.code(), Some(2), "{args}: {}", text(&out.stderr));
         assert!(out.stdout.is_empty());
     }
+    // While the feature flag is off, API tokens do not work: no new one.
+    db.cli_ok("flag disable Technique 'Jetons Api'", None);
+    let out = db.cli("token create --user svc-billing --name flagged", None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("server flag enable Technique"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(listed(&db, "").len(), 1, "listing works with the flag off");
+    db.cli_ok("flag enable Technique 'Jetons Api'", None);
     let tokens = listed(&db, "");
     assert_eq!(tokens.len(), 1, "only the first token exists: {tokens:?}");
     let out = db.cli_ok(
@@ -292,6 +304,11 @@ fn list_filters_by_user_and_status_and_reads_every_token() {
     let soon: Vec<Value> = listed(&db, "--status expires_soon");
     assert_eq!(soon.len(), 1, "{soon:?}");
     assert_eq!(soon[0]["name"], "one");
+    for format in ["text", "json"] {
+        let out = db.cli(&format!("token list --user nobody --format {format}"), None);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: {}", text(&out.stdout));
+    }
     let out = db.cli("token list --user nobody", None);
     assert_eq!(out.status.code(), Some(1));
     assert!(

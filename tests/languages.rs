@@ -32,6 +32,11 @@ async fn page(
         .expect("body")
 }
 
+async fn page_at(server: &TestServer, client: &reqwest::Client, path: &str) -> String {
+    let answer = client.get(server.url(path)).send().await.expect("page");
+    answer.text().await.expect("body")
+}
+
 async fn choose(
     server: &TestServer,
     client: &reqwest::Client,
@@ -117,6 +122,12 @@ async fn the_language_control_is_remembered_in_a_cookie_and_only_from_the_consol
     for part in ["Path=/", "SameSite=Lax", "HttpOnly", "Max-Age="] {
         assert!(cookie.contains(part), "{part} in {cookie}");
     }
+    // The control on a page sends the browser back to that very page, query included.
+    let listed = page_at(&server, &admin, back).await;
+    assert!(
+        listed.contains(r#"name="back" value="/security/api-tokens?status=active""#),
+        "{listed}"
+    );
     // The cookie wins over the browser's language.
     let chosen = page(&server, &admin, "en-US", Some("jetons_language=fr")).await;
     assert!(chosen.contains(r#"<html lang="fr""#), "{chosen}");

@@ -104,7 +104,7 @@ mod tests {
         );
         assert_eq!(
             rule(Locale::fr, &past),
-            "La date d'expiration ne peut pas être antérieure à aujourd'hui (1 déc. 2026)."
+            "La date d'expiration ne peut pas être antérieure à aujourd'hui (1 décembre 2026)."
         );
         assert_eq!(
             rule(Locale::fr, &RuleError::NameInvisible(0x202e)),
@@ -112,7 +112,7 @@ mod tests {
              direction du texte (il contient U+202E)."
         );
         let entries = AllowlistError::Entries(vec![EntryError::Malformed("10.0.0.300".into())]);
-        assert!(allowlist(Locale::fr, &entries).contains("« 10.0.0.300 »"));
+        assert!(allowlist(Locale::fr, &entries).contains("«\u{202f}10.0.0.300\u{202f}»"));
         assert_eq!(
             ineligible(Locale::en, Ineligible::NotTechnical),
             "This user is not a technical user."

@@ -251,6 +251,11 @@ fn put_in_place(html: &str, how: Visit) -> Option<()> {
         .ok()?
         .parse_from_string(html, web_sys::SupportedType::TextHtml)
         .ok()?;
+    // The language was changed (in another tab): the whole page, islands included, changes.
+    let lang = |page: &web_sys::Document| page.document_element()?.get_attribute("lang");
+    if lang(&next) != lang(&document()) {
+        return None;
+    }
     let parts = PAGE_PARTS
         .iter()
         .map(|id| {

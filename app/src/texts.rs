@@ -121,13 +121,32 @@ impl Texts {
         self.0.get(text as usize).map_or("", String::as_str)
     }
 
-    /// The text with each `{name}` replaced by its value.
+    /// The text with each `{name}` replaced by its value, in one pass (a value that looks like
+    /// a placeholder, such as a token named `{user}`, stays as it is).
     pub fn fill(&self, text: Text, values: &[(&str, &str)]) -> String {
-        values
-            .iter()
-            .fold(self.get(text).to_owned(), |filled, (name, value)| {
-                filled.replace(&format!("{{{name}}}"), value)
-            })
+        let mut rest = self.get(text);
+        let mut filled = String::with_capacity(rest.len());
+        while let Some(start) = rest.find('{') {
+            filled.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let value = after.find('}').and_then(|end| {
+                let name = &after[..end];
+                let value = values.iter().find(|(key, _)| *key == name)?.1;
+                Some((value, end))
+            });
+            match value {
+                Some((value, end)) => {
+                    filled.push_str(value);
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    filled.push('{');
+                    rest = after;
+                }
+            }
+        }
+        filled.push_str(rest);
+        filled
     }
 
     /// What the console says of a refused call.
@@ -249,6 +268,12 @@ mod tests {
                 let said = text.translate(locale);
                 assert!(!said.trim().is_empty(), "{text:?} in {locale:?}");
             }
+            // A token named like a placeholder is shown as named.
+            let odd = texts.fill(
+                Text::RemoveQuestion,
+                &[("name", "{user}"), ("user", "Billing")],
+            );
+            assert!(odd.contains("{user}") && odd.contains("Billing"), "{odd}");
             let question = texts.fill(
                 Text::RemoveQuestion,
                 &[("name", "Nightly"), ("user", "Billing")],

@@ -171,11 +171,13 @@ mod tests {
         assert_eq!(days_left(Locale::en, 1), "in 1 day");
         assert_eq!(days_left(Locale::fr, 3), "dans 3 jours");
         assert_eq!(date(Locale::en, "2026-12-01"), "Dec 1, 2026");
-        assert_eq!(date(Locale::fr, "2026-12-01"), "1 déc. 2026");
+        assert_eq!(date(Locale::fr, "2026-12-01"), "1 décembre 2026");
+        assert_eq!(date(Locale::fr, "2027-04-02"), "2 avril 2027");
         assert_eq!(
             date_time(Locale::fr, "2026-12-01 09:05"),
-            "1 déc. 2026 09:05"
+            "1 décembre 2026 à 09:05"
         );
+        assert_eq!(date(Locale::fr, "2027-04-02"), "2 avril 2027");
         assert_eq!(date(Locale::fr, "not a date"), "not a date");
     }
 }

@@ -28,11 +28,11 @@ export function utcDay(offsetDays = 0): string {
 
 export const todayUtc = (): string => utcDay(0);
 
-/** A YYYY-MM-DD day as the console writes it in `language` ("Dec 1, 2026", "1 déc. 2026"). */
+/** A YYYY-MM-DD day as the console writes it in `language` ("Dec 1, 2026", "1 décembre 2026"). */
 export function dayText(iso: string, language: 'en' | 'fr' = 'en'): string {
   const format = new Intl.DateTimeFormat(language === 'en' ? 'en-US' : 'fr-FR', {
     day: 'numeric',
-    month: 'short',
+    month: language === 'en' ? 'short' : 'long',
     year: 'numeric',
     timeZone: 'UTC',
   });

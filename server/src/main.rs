@@ -21,6 +21,7 @@ mod revoke;
 mod store;
 mod web;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -50,6 +51,8 @@ enum RunError {
     Token(#[from] TokenCliError),
     #[error("cannot set up the console: {0}")]
     Console(#[source] StoreError),
+    #[error("cannot write to standard output (the command itself was done): {0}")]
+    Stdout(#[source] std::io::Error),
     #[error(transparent)]
     Serve(#[from] ServeError),
 }
@@ -125,6 +128,9 @@ async fn run(cli: Cli) -> Result<(), RunError> {
         }
     };
     db.close().await;
-    println!("{message}");
-    Ok(())
+    // Not println!, which panics when standard output is closed: say so instead.
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{message}")
+        .and_then(|()| stdout.flush())
+        .map_err(RunError::Stdout)
 }

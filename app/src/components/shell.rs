@@ -31,8 +31,16 @@ fn LogoutButton() -> impl IntoView {
 #[component]
 pub fn LanguageForm() -> impl IntoView {
     let locale = language::current();
-    let back = use_location().pathname.get_untracked();
-    let back = back + &use_location().search.get_untracked();
+    let location = use_location();
+    let (path, query) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let back = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    };
     let name = |other: Locale| match other {
         Locale::en => td_string!(locale, languages.en),
         Locale::fr => td_string!(locale, languages.fr),
@@ -87,7 +95,6 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                             view! {
                                 <header class="topbar">
                                     <span class="product">{td_string!(locale, app.console)}</span>
-                                    <LanguageForm />
                                     <span class="who" title=admin.login.clone()>{admin.name.clone()}</span>
                                     <LogoutButton />
                                 </header>
@@ -106,6 +113,7 @@ pub fn ConsoleShell(children: ChildrenFn) -> impl IntoView {
                                                 </ul>
                                             </li>
                                         </ul>
+                                        <LanguageForm />
                                     </nav>
                                     <main class="content" id=CONTENT_ID>{children()}</main>
                                     <TokenDialogs

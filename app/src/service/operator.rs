@@ -1,11 +1,13 @@
 //! Tokens from the server's command line: every rule of the console, without its session. The
-//! operator is trusted as whoever holds the database is; the feature flag only opens or closes
-//! the console's screen, so it does not apply here.
+//! operator is trusted as whoever holds the database is. While the feature flag is off, API
+//! tokens do not work: a new one is refused, as in the console; listing, removing and deleting
+//! stay possible.
 
 use super::table::cursor_of;
 use super::tokens::{create_as, delete_as, remove_as, to_row};
 use super::{internal, Actor, NewTokenForm};
 use crate::backend::{Author, Console};
+use crate::domain::{FLAG_DOMAIN, FLAG_LABEL};
 use crate::i18n::td_string;
 use crate::language::Locale;
 use crate::model::{ConsoleError, CreatedToken, Field, TokenRow};
@@ -45,6 +47,14 @@ pub async fn create_token(
     operator: Operator<'_>,
     token: OperatorToken<'_>,
 ) -> Result<CreatedToken, ConsoleError> {
+    let enabled = console
+        .store
+        .flag_enabled(FLAG_DOMAIN, FLAG_LABEL)
+        .await
+        .map_err(internal)?;
+    if !enabled {
+        return Err(ConsoleError::FeatureDisabled);
+    }
     let form = NewTokenForm {
         user_id: "",
         user: token.user,

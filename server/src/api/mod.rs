@@ -37,8 +37,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     info(
         title = "Jetons API",
         description = "The API that third-party applications call with an API token made in the \
-            administration console (Security > API tokens). Errors follow RFC 6750: a JSON body \
-            {\"error\", \"error_description\"} and, for 400 and 401, a WWW-Authenticate challenge."
+            administration console (Security > API tokens). Refusals of a bearer call follow RFC \
+            6750: a JSON body {\"error\", \"error_description\"} and a WWW-Authenticate challenge."
     ),
     modifiers(&BearerScheme)
 )]
@@ -108,16 +108,19 @@ struct MeToken<'a> {
                 description = "Bearer realm=\"jetons\", error=\"invalid_request\", error_description=\"…\""))),
         (status = 401, description = "No token was sent (error unauthorized, bare challenge), or \
             invalid_token: the token is unknown, expired, removed, rotated, its user is no longer \
-            a technical user working in the company, or the caller's address is not allowed.",
+            a technical user working in the company, the caller's address is not allowed, or API \
+            tokens are disabled on this server.",
             body = ErrorBody,
             headers(("WWW-Authenticate" = String,
                 description = "Bearer realm=\"jetons\", error=\"invalid_token\", error_description=\"…\" (no token sent: Bearer realm=\"jetons\")"))),
         (status = 429, description = "too_many_requests: too many refused tokens from this address.",
             body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+            headers(("Retry-After" = u64, description = "Seconds to wait."),
+                ("WWW-Authenticate" = String, description = "Bearer realm=\"jetons\""))),
         (status = 503, description = "temporarily_unavailable: tokens cannot be checked right now.",
             body = ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+            headers(("Retry-After" = u64, description = "Seconds to wait."),
+                ("WWW-Authenticate" = String, description = "Bearer realm=\"jetons\""))),
     )
 )]
 async fn me(caller: ApiCaller) -> impl IntoResponse {
@@ -156,13 +159,7 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 )]
 async fn openapi_json() -> impl IntoResponse {
     (
-        [
-            (CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=300"),
-            ),
-        ],
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
         DOCUMENT.as_str(),
     )
 }

@@ -124,9 +124,19 @@ pub enum CliError {
 
 /// Who the audit log names for a CLI command: the operating-system account that ran it.
 pub(crate) fn operator_name() -> String {
-    match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
-        Ok(account) if !account.trim().is_empty() => format!("operator {} (CLI)", account.trim()),
-        _ => "operator (CLI)".to_owned(),
+    let account = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    let account: String = account
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    if account.is_empty() {
+        "operator (CLI)".to_owned()
+    } else {
+        format!("operator {account} (CLI)")
     }
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use app::backend::Console;
 use app::model::{ConsoleError, Field, FieldError, TokenRow, TokenStatus};
+use app::product::{FLAG_DOMAIN, FLAG_LABEL};
 use app::service::operator::{self, Operator, OperatorToken};
 use app::token_query::{PageAt, SortKey, TokenQuery};
 
@@ -108,6 +109,15 @@ pub async fn token(
 pub enum TokenCliError {
     #[error("{}", refusals(.0))]
     Refused(Vec<FieldError>),
+    #[error(
+        "API tokens are disabled (feature flag {} > {} is off): a new token would not work; \
+         enable it with: server flag enable {} \"{}\"",
+        FLAG_DOMAIN,
+        FLAG_LABEL,
+        FLAG_DOMAIN,
+        FLAG_LABEL
+    )]
+    FeatureDisabled,
     #[error("{0}")]
     Console(ConsoleError),
     #[error("cannot write the list: {0}")]
@@ -118,6 +128,7 @@ impl From<ConsoleError> for TokenCliError {
     fn from(error: ConsoleError) -> Self {
         match error {
             ConsoleError::Invalid { errors } => Self::Refused(errors),
+            ConsoleError::FeatureDisabled => Self::FeatureDisabled,
             other => Self::Console(other),
         }
     }
@@ -203,12 +214,15 @@ async fn list(
             .map_err(TokenCliError::Output)
     };
     let mut first = true;
+    // The first batch is read before anything is written: a refusal (an unknown user) leaves
+    // standard output empty.
+    let mut batch = operator::token_page(console, &query, LIST_BATCH).await?;
     match args.format {
         ListFormat::Text => write(out, &format!("{}\n", TEXT_COLUMNS.join("\t")))?,
         ListFormat::Json => write(out, "[")?,
     }
     loop {
-        let (rows, next) = operator::token_page(console, &query, LIST_BATCH).await?;
+        let (rows, next) = batch;
         for row in &rows {
             let line = match args.format {
                 ListFormat::Text => text_line(row),
@@ -225,6 +239,7 @@ async fn list(
             Some(cursor) => query.page = PageAt::After(cursor),
             None => break,
         }
+        batch = operator::token_page(console, &query, LIST_BATCH).await?;
     }
     if let ListFormat::Json = args.format {
         write(out, "\n]\n")?;
