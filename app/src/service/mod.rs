@@ -125,15 +125,22 @@ async fn token_admin<'a>(
     caller: &'a Caller,
 ) -> Result<Admin<'a>, ConsoleError> {
     let admin = admin(console, caller).await?;
+    tokens_enabled(console).await?;
+    Ok(admin)
+}
+
+/// The feature flag Technique > Jetons Api: without it, the screen and API tokens are off.
+async fn tokens_enabled(console: &Console) -> Result<(), ConsoleError> {
     let enabled = console
         .store
         .flag_enabled(FLAG_DOMAIN, FLAG_LABEL)
         .await
         .map_err(internal)?;
-    if !enabled {
-        return Err(ConsoleError::FeatureDisabled);
+    if enabled {
+        Ok(())
+    } else {
+        Err(ConsoleError::FeatureDisabled)
     }
-    Ok(admin)
 }
 
 /// Session and right only: the console frame (and its "Log out") still shows when the

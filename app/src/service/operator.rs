@@ -5,9 +5,8 @@
 
 use super::table::cursor_of;
 use super::tokens::{create_as, delete_as, remove_as, to_row};
-use super::{internal, Actor, NewTokenForm};
+use super::{internal, tokens_enabled, Actor, NewTokenForm};
 use crate::backend::{Author, Console};
-use crate::domain::{FLAG_DOMAIN, FLAG_LABEL};
 use crate::i18n::td_string;
 use crate::language::Locale;
 use crate::model::{ConsoleError, CreatedToken, Field, TokenRow};
@@ -47,14 +46,7 @@ pub async fn create_token(
     operator: Operator<'_>,
     token: OperatorToken<'_>,
 ) -> Result<CreatedToken, ConsoleError> {
-    let enabled = console
-        .store
-        .flag_enabled(FLAG_DOMAIN, FLAG_LABEL)
-        .await
-        .map_err(internal)?;
-    if !enabled {
-        return Err(ConsoleError::FeatureDisabled);
-    }
+    tokens_enabled(console).await?;
     let form = NewTokenForm {
         user_id: "",
         user: token.user,

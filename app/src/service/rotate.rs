@@ -1,13 +1,11 @@
 //! Rotating a token: a new token for the same user and name, shown once; the old one stops at
 //! once or after an overlap, and stays in the table, removed, "Replaced by rotation".
 
-use rand::RngCore;
-
 use super::audit::token_target;
-use super::tokens::{rotation_expires, to_row, token_gone};
+use super::tokens::{new_secret, rotation_expires, to_row, token_gone};
 use super::{internal, token_admin, Caller};
 use crate::backend::{Author, Console, NewToken, RotateOutcome, StoreError};
-use crate::domain::{rules, TokenName, TokenSecret};
+use crate::domain::{rules, TokenName};
 use crate::i18n::td_string;
 use crate::messages;
 use crate::model::{AuditAction, ConsoleError, CreatedToken, Field, RotationOverlap};
@@ -62,9 +60,7 @@ pub async fn rotate_token(
     let name = TokenName::parse(&old.name)
         .map_err(|e| internal(StoreError::Corrupt(format!("a stored token name: {e}"))))?;
 
-    let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut entropy);
-    let secret = TokenSecret::from_entropy(entropy);
+    let secret = new_secret();
     let event = admin.event(
         AuditAction::TokenRotated,
         format!(

@@ -166,9 +166,7 @@ pub(super) async fn create_as(
         return Err(ConsoleError::Invalid { errors });
     };
 
-    let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
-    rand::rngs::OsRng.fill_bytes(&mut entropy);
-    let secret = TokenSecret::from_entropy(entropy);
+    let secret = new_secret();
     let event = actor.event(
         AuditAction::TokenCreated,
         token_target(&owner.login, name.as_str()),
@@ -229,6 +227,13 @@ pub async fn latest_expiration(
                 day,
             }
         }))
+}
+
+/// A new token from the OS's random source.
+pub(super) fn new_secret() -> TokenSecret {
+    let mut entropy = [0u8; crate::domain::token::ENTROPY_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut entropy);
+    TokenSecret::from_entropy(entropy)
 }
 
 pub(super) fn token_gone(locale: Locale) -> ConsoleError {

@@ -73,14 +73,16 @@ pub struct TokenId {
     pub id: i64,
 }
 
-fn status_arg(code: &str) -> Result<TokenStatus, String> {
+/// `--status` names no status of the table.
+#[derive(Debug, thiserror::Error)]
+#[error("use one of {}", TokenStatus::ALL.map(TokenStatus::code).join(", "))]
+pub struct UnknownStatus;
+
+fn status_arg(code: &str) -> Result<TokenStatus, UnknownStatus> {
     TokenStatus::ALL
         .into_iter()
         .find(|status| status.code() == code)
-        .ok_or_else(|| {
-            let codes: Vec<_> = TokenStatus::ALL.iter().map(|s| s.code()).collect();
-            format!("use one of {}", codes.join(", "))
-        })
+        .ok_or(UnknownStatus)
 }
 
 /// Runs the command; what it has to say on standard output (`None`: it wrote it itself).
